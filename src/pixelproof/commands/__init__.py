@@ -1,0 +1,1 @@
+"""Command implementations: `run(**options) -> int` each, imported only when the command runs."""

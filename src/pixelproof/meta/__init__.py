@@ -1,0 +1,1 @@
+"""Pure Meta knowledge: wire parsers, the CAPI validator, attribution, pairing, standard events."""

@@ -1,0 +1,1 @@
+"""pytest fixtures for existing Playwright test suites (built in a later issue)."""
