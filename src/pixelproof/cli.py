@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -25,32 +25,35 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
 )
-graph_app = typer.Typer(help="Pull Graph API diagnostics for the map's pixels.", no_args_is_help=True)
+graph_app = typer.Typer(
+    help="Pull Graph API diagnostics for the map's pixels.", no_args_is_help=True
+)
 app.add_typer(graph_app, name="graph")
 
 _state = {"traceback": False}
 
 
-class FailOnChoice(str, Enum):
+class FailOnChoice(StrEnum):
     error = "error"
     warning = "warning"
     never = "never"
 
 
-class ColorChoice(str, Enum):
+class ColorChoice(StrEnum):
     auto = "auto"
     always = "always"
     never = "never"
 
 
-class ResultEventsChoice(str, Enum):
+class ResultEventsChoice(StrEnum):
     auto = "auto"
     all = "all"
     linked = "linked"
 
 
-class TraceChoice(str, Enum):
+class TraceChoice(StrEnum):
     off = "off"
     on = "on"
     retain_on_failure = "retain-on-failure"
@@ -129,7 +132,8 @@ BrowserWsOpt = Annotated[
     str | None, typer.Option("--browser-ws", help="Connect to a remote Playwright server.")
 ]
 SendOpt = Annotated[
-    bool, typer.Option("--send/--no-send", help="Let Pixel hits reach Meta (default: answered locally).")
+    bool,
+    typer.Option("--send/--no-send", help="Let Pixel hits reach Meta (default: answered locally)."),
 ]
 AllowSendProdOpt = Annotated[
     bool, typer.Option("--allow-send-production", help="Allow --send against a production kind.")
@@ -303,7 +307,7 @@ def sink(
     _dispatch("sink", **locals())
 
 
-class GraphWhat(str, Enum):
+class GraphWhat(StrEnum):
     pixel = "pixel"
     stats = "stats"
     quality = "quality"
@@ -430,10 +434,14 @@ def doctor(
 
 
 @app.command(
-    epilog=_examples("pixelproof demo", "pixelproof demo --fixed", "pixelproof demo --out demo-run/")
+    epilog=_examples(
+        "pixelproof demo", "pixelproof demo --fixed", "pixelproof demo --out demo-run/"
+    )
 )
 def demo(
-    fixed: Annotated[bool, typer.Option("--fixed", help="Run the shop with its bugs fixed.")] = False,
+    fixed: Annotated[
+        bool, typer.Option("--fixed", help="Run the shop with its bugs fixed.")
+    ] = False,
     out: OutOpt = None,
     report: ReportOpt = None,
     browser: BrowserOpt = None,
@@ -461,11 +469,12 @@ def _root(
 
 
 def main() -> NoReturn:
-    """The one error boundary: our errors → their exit codes, anything else → 4."""
+    """The one error boundary: our errors → their exit codes, anything else → 4.
+
+    Typer runs in standalone mode, so usage errors print click's message and exit 2.
+    """
     try:
-        app(standalone_mode=False)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
+        app()
     except PixelproofError as exc:
         if _state["traceback"]:
             traceback.print_exc()
@@ -475,22 +484,11 @@ def main() -> NoReturn:
         sys.stderr.write("pixelproof: interrupted\n")
         sys.exit(int(ExitCode.INTERRUPTED))
     except Exception as exc:
-        _bug(exc)
+        if _state["traceback"]:
+            traceback.print_exc()
+        sys.stderr.write(
+            f"pixelproof: internal error: {type(exc).__name__}: {exc}\n"
+            "Rerun with --traceback and report it with the output.\n"
+        )
+        sys.exit(int(ExitCode.BUG))
     sys.exit(0)
-
-
-def _bug(exc: BaseException) -> NoReturn:
-    import click
-
-    if isinstance(exc, click.exceptions.Abort):
-        sys.exit(int(ExitCode.INTERRUPTED))
-    if isinstance(exc, click.ClickException):
-        exc.show()
-        sys.exit(int(ExitCode.USAGE))
-    if _state["traceback"]:
-        traceback.print_exc()
-    sys.stderr.write(
-        f"pixelproof: internal error: {type(exc).__name__}: {exc}\n"
-        "Rerun with --traceback and report it with the output.\n"
-    )
-    sys.exit(int(ExitCode.BUG))

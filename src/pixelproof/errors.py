@@ -121,7 +121,7 @@ class GraphError(SourceError):
     """A Graph API read failed after retries. Never carries the token or query string."""
 
 
-class Interrupted(PixelproofError):
+class RunInterruptedError(PixelproofError):
     """SIGINT/SIGTERM: evidence kept, partial result written."""
 
     exit_code = ExitCode.INTERRUPTED

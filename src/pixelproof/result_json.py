@@ -20,7 +20,6 @@ from pixelproof.result import SCHEMA, AuditResult
 T = TypeVar("T")
 
 
-
 def to_data(value: object) -> object:
     """Plain JSON data of a result record (dataclasses, enums, tuples, sets, mappings)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):

@@ -1,0 +1,41 @@
+# Everything runs from the lock file (uv.lock) in ./.venv.
+UV_VERSION ?= 0.13.9
+PY := .venv/bin/python
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+
+.PHONY: dev lint test test-only bench docs lock golden schema demo clean
+
+$(UV):
+	python3 -m venv .tools && .tools/bin/pip install -q uv==$(UV_VERSION)
+
+dev: $(UV)  ## create .venv from uv.lock (exact versions, dev extras)
+	$(UV) sync --frozen --extra dev
+
+lint: dev
+	$(PY) -m ruff format --check src tests bench
+	$(PY) -m ruff check src tests bench
+	$(PY) -m mypy src tests
+
+test-only:
+	$(PY) -m pytest -q -p no:randomly
+
+test: dev lint test-only  ## what CI runs
+
+bench: dev  ## side-by-side benchmarks → bench/results.json
+	$(PY) bench/run.py
+
+docs: dev  ## regenerate generated docs and schemas
+	$(PY) -m pixelproof.checks.docs > docs/rules.md
+	-$(PY) -m pixelproof schema > schema/event-map.schema.json
+
+golden: dev  ## regenerate golden files
+	$(PY) -m pytest -q --update-golden
+
+lock: $(UV)  ## refresh uv.lock after editing pyproject.toml
+	$(UV) lock
+
+demo: dev
+	.venv/bin/pixelproof demo
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache
