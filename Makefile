@@ -17,7 +17,7 @@ lint: dev
 	$(PY) -m mypy src tests
 
 test-only:
-	$(PY) -m pytest -q -p no:randomly
+	$(PY) -m pytest -q
 
 test: dev lint test-only  ## what CI runs
 

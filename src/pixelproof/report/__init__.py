@@ -1,0 +1,49 @@
+"""Renderers: one module per format, each `render(result, options) -> str`; they read only the
+result (STYLE habit 1). `FORMATS` is the explicit registry; a test proves every format renders.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from pixelproof.result import AuditResult
+
+
+class Format(StrEnum):
+    TERMINAL = "terminal"
+    JSON = "json"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+    HTML = "html"
+    SARIF = "sarif"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    color: bool = False
+    width: int = 100
+    verbose: int = 0
+
+
+class Renderer(Protocol):
+    def __call__(self, result: AuditResult, options: RenderOptions) -> str: ...
+
+
+_MODULES: dict[Format, str] = {
+    Format.TERMINAL: "terminal",
+    Format.JSON: "json_report",
+    Format.JUNIT: "junit",
+    Format.MARKDOWN: "markdown",
+    Format.HTML: "html",
+    Format.SARIF: "sarif",
+}
+
+
+def renderer(fmt: Format) -> Renderer:
+    """The `render` function of a format's module (imported on first use)."""
+    module = importlib.import_module(f"pixelproof.report.{_MODULES[fmt]}")
+    render: Renderer = module.render
+    return render
