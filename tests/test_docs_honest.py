@@ -1,0 +1,34 @@
+"""Keep README, CI and CHANGELOG honest (sqlite-utils habit)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pixelproof import __version__
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_test_command() -> str:
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"## Quick start.*?```sh\n(.*?)\n```", readme, re.S)
+    assert block, "README's Quick start has no sh block"
+    return block.group(1).strip()
+
+
+def test_ci_runs_exactly_the_readme_test_command() -> None:
+    command = _readme_test_command()
+    assert command.endswith("make test")
+    ci = (ROOT / ".ci/run").read_text()
+    assert re.search(r"^timeout .* make test$", ci, re.M), "CI must run `make test` under timeout"
+    assert "apt-get install -y -q chromium" in ci
+
+
+def test_changelog_has_an_unreleased_section() -> None:
+    text = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in text
+
+
+def test_version_is_static_and_dotted() -> None:
+    assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
