@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from rich.console import Console
 from rich.table import Table
@@ -12,13 +14,16 @@ from rich.text import Text
 
 from pixelproof.report import RenderOptions
 from pixelproof.result import AuditResult, CheckStatus, Finding, Pair, Severity
+from pixelproof.result_json import build, to_data
 
 UNOBSERVED = "server half not observed — deduplication unproven"
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 _PAIR_STYLE = {"deduplicated": "green", "fallback-dedup": "green"}
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def render(result: AuditResult, options: RenderOptions) -> str:
+    result = _printable(result)
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -27,9 +32,15 @@ def render(result: AuditResult, options: RenderOptions) -> str:
         color_system="standard" if options.color else None,
         highlight=False,
         soft_wrap=False,
+        # Captured strings are data: `[/x]` in a URL must not be parsed as rich markup (it
+        # raised MarkupError) and `:thumbs_up:` must not become an emoji.
+        markup=False,
+        emoji=False,
     )
     if result.unobserved_server is not None:
-        console.print(Text(UNOBSERVED, style="bold yellow"))
+        banner = Text(UNOBSERVED, style="bold yellow")
+        banner.append(f" ({result.unobserved_server})", style="yellow")
+        console.print(banner)
     _header(console, result)
     _pairs(console, result.pairs)
     _findings(console, result.findings, options.verbose)
@@ -149,6 +160,22 @@ def _checks(console: Console, result: AuditResult) -> None:
     for c in result.checks:
         if c.status is CheckStatus.ERROR:
             console.print(Text(f"  {c.code} error: {c.message}", style="yellow"))
+
+
+def _printable(result: AuditResult) -> AuditResult:
+    """Captured strings may carry terminal escapes (ESC, OSC, BEL, CR): show them as `\\x1b`,
+    never send them to the user's terminal. Events are not printed, so they are not walked."""
+    return build(AuditResult, _escape(to_data(replace(result, events=()))))
+
+
+def _escape(value: object) -> object:
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
+    if isinstance(value, list):
+        return [_escape(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escape(v) for k, v in value.items()}
+    return value
 
 
 def verdict(result: AuditResult) -> str:
