@@ -79,10 +79,12 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        """`file:line:col: path: message; hint`; warnings and notes marked after the path."""
         where = f"{self.location}: " if self.location else ""
         dotted = f"{self.path}: " if self.path else ""
+        mark = "" if self.severity == "error" else f"{self.severity}: "
         tail = f"; {self.hint}" if self.hint else ""
-        return f"{where}{dotted}{self.message}{tail}"
+        return f"{where}{dotted}{mark}{self.message}{tail}"
 
 
 class MapError(PixelproofError):
