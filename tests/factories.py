@@ -462,3 +462,85 @@ def key_spec(
 
 def map_facts(*specs: KeySpec, roles: tuple[RoleSpec, ...] | None = None, **kw: Any) -> MapFacts:
     return build_facts(specs, roles if roles is not None else (RoleSpec("main", PIXEL),), **kw)
+
+
+# --- issue 6: payload, server, privacy and operations rules --------------------------------
+
+
+def browser_event(ref: str = "b1", name: str = "Purchase", **fields: Any) -> ObservedEvent:
+    """A browser hit as parsed and attributed; wire values are strings, as on `/tr`."""
+    fields.setdefault("pixel_id", PIXEL)
+    fields.setdefault("event_id", "order-42")
+    fields.setdefault("journey", "purchase")
+    fields.setdefault("step", 2)
+    fields.setdefault("event_key", "web_purchase")
+    fields.setdefault("trigger", "explicit")
+    fields.setdefault("time", NOW.timestamp())
+    fields.setdefault("ts", int(NOW.timestamp() * 1000))
+    fields.setdefault("url", "https://shop.example/thanks")
+    return ObservedEvent(ref=ref, source=Side.BROWSER, name=name, channel="pixel", **fields)
+
+
+def server_event(ref: str = "s1", name: str = "Purchase", **fields: Any) -> ObservedEvent:
+    """A server event as parsed and attributed, with a correct website payload by default."""
+    fields.setdefault("pixel_id", PIXEL)
+    fields.setdefault("event_id", "order-42")
+    fields.setdefault("journey", "purchase")
+    fields.setdefault("step", 2)
+    fields.setdefault("event_key", "web_purchase")
+    fields.setdefault("time", NOW.timestamp() + 5)
+    fields.setdefault("event_time", int(NOW.timestamp()))
+    fields.setdefault("url", "https://shop.example/thanks")
+    fields.setdefault("action_source", "website")
+    fields.setdefault("batch_ref", "batch1")
+    fields.setdefault("api_version", "v25.0")
+    return ObservedEvent(
+        ref=ref, source=Side.SERVER, name=name, channel="capi", transport="json", **fields
+    )
+
+
+def shop_map(**overrides: Any) -> Any:
+    """A small valid EventMap (web_purchase on both sources), top-level keys overridable."""
+    from pixelproof.config.model import EventMap
+
+    data: dict[str, Any] = {
+        "version": 1,
+        "environment": "staging",
+        "pixel": {"id": PIXEL},
+        "capi": {"capture": "sink"},
+        "site": {"base_url": "https://shop.example", "domains": ["shop.example"]},
+        "personas": {"jane": {"email": "jane@example.com", "phone": "+16505550101"}},
+        "events": {
+            "web_purchase": {
+                "name": "Purchase",
+                "sources": ["browser", "server"],
+                "params": {"value": "number", "currency": "currency"},
+            }
+        },
+        "journeys": [
+            {
+                "name": "purchase",
+                "persona": "jane",
+                "steps": [{"goto": "/product/42"}, {"id": "pay", "click": "#pay"}],
+            }
+        ],
+    }
+    data.update(overrides)
+    return EventMap.model_validate(data)
+
+
+def rule_ctx(*events: ObservedEvent, **fields: Any) -> Any:
+    """A CheckContext with every source available (tests pick what the rule reads)."""
+    from pixelproof.checks.base import CheckContext, Need
+
+    fields.setdefault("available", frozenset(Need))
+    return CheckContext(now=NOW, events=events, **fields)
+
+
+def drafts_of(check: Any, ctx: Any) -> list[Any]:
+    """The findings one rule yields on a context, run through the isolating runner."""
+    from pixelproof.checks.runner import run_checks
+
+    outcome = run_checks(ctx, (check,))
+    assert not outcome.errors, outcome.errors
+    return list(outcome.findings)

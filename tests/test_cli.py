@@ -96,7 +96,10 @@ def test_rules_json_lists_registered_rules() -> None:
     done = pixelproof("rules", "--json")
     assert done.returncode == 0
     rows = json.loads(done.stdout)
-    assert {"code": "DD006", "name": "placeholder-event-id"}.items() <= rows[0].items()
+    by_code = {row["code"]: row for row in rows}
+    assert by_code["DD006"]["name"] == "placeholder-event-id"
+    assert by_code["DD006"]["severities"] == ["error"]
+    assert [row["code"] for row in rows] == sorted(by_code)
 
 
 def test_explain_prints_docstring_and_rejects_unknown_codes() -> None:

@@ -9,7 +9,7 @@ Meta receives and what the privacy rules judge.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus
 
@@ -30,14 +30,15 @@ def _variants(value: str) -> set[str]:
 class Redactor:
     """Replaces secrets always and PII unless `keep_pii`; longest matches first."""
 
-    pii: Mapping[str, str]
+    pii: Mapping[str, str] | Sequence[tuple[str, str]]  # label → value (labels may repeat)
     secrets: tuple[str, ...]
     keep_pii: bool = False
 
     def _table(self) -> list[tuple[str, str]]:
         table = [(v, SECRET_MARK) for s in self.secrets for v in _variants(s)]
         if not self.keep_pii:
-            table += [(v, f"<redacted:{k}>") for k, raw in self.pii.items() for v in _variants(raw)]
+            pairs = self.pii.items() if isinstance(self.pii, Mapping) else self.pii
+            table += [(v, f"<redacted:{k}>") for k, raw in pairs for v in _variants(raw)]
         return sorted(table, key=lambda pair: -len(pair[0]))
 
     def text(self, value: str) -> str:

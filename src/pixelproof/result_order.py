@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 from pixelproof.result import AuditResult, EventRecord, Finding, Pair
 
 _LAST = (1, "")
+_REF = re.compile(r"([A-Za-z_]*)([0-9]+)")
 
 
 def _nullable(value: str | int | float | None) -> tuple[int, str | int | float]:
@@ -16,11 +18,14 @@ def _nullable(value: str | int | float | None) -> tuple[int, str | int | float]:
 
 
 def _ref_key(ref: str | None) -> tuple[int, int, str, int]:
-    """`b12` < `b100`; shard prefixes (`2:b17`) sort by shard first."""
+    """`b12` < `b100`, `batch9` < `batch10`; shard prefixes (`2:b17`) sort by shard first."""
     if ref is None:
         return (1, 0, "", 0)
     shard, _, local = ref.rpartition(":")
-    return (0, int(shard) if shard else 0, local[:1], int(local[1:] or 0))
+    match = _REF.fullmatch(local)
+    if match is None:
+        return (0, int(shard) if shard.isdigit() else 0, local, 0)
+    return (0, int(shard) if shard.isdigit() else 0, match.group(1), int(match.group(2)))
 
 
 def _journey_rank(result: AuditResult) -> dict[str, int]:

@@ -19,7 +19,7 @@ from pixelproof.result import CheckStatus, Severity
 from tests.factories import NOW, observed
 
 ROOT = Path(__file__).resolve().parents[2]
-FRAME_MODULES = {"base", "runner", "docs"}
+FRAME_MODULES = {"base", "runner", "docs", "context"}
 
 
 def test_codes_and_names_are_unique_and_well_formed() -> None:

@@ -84,6 +84,17 @@ def status_of(findings: list[Finding]) -> CheckStatus:
 def run_one(
     check: Check, ctx: CheckContext, override: Severity | None
 ) -> tuple[CheckStatus, str | None, list[Finding]]:
+    status, message, found = _run(check, ctx, override)
+    return status, message, [f for f, _ in found]
+
+
+Joined = tuple[Finding, frozenset[str]]
+
+
+def _run(
+    check: Check, ctx: CheckContext, override: Severity | None
+) -> tuple[CheckStatus, str | None, list[Joined]]:
+    """Run one check; each finding keeps its suppression keys (refs plus `Draft.joins`)."""
     ready = _readiness(check, ctx)
     if ready is not None:
         return ready[0], ready[1], []
@@ -93,8 +104,11 @@ def run_one(
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = f"{check.code} crashed: {type(exc).__name__}: {exc} ({where.name}:{where.lineno})"
         return CheckStatus.ERROR, reason, []
-    found = [_finding(check, d, override or d.severity or check.severity) for d in drafts]
-    return status_of(found), None, found
+    found = [
+        (_finding(check, d, override or d.severity or check.severity), frozenset(d.refs + d.joins))
+        for d in drafts
+    ]
+    return status_of([f for f, _ in found]), None, found
 
 
 def run_checks(
@@ -106,10 +120,13 @@ def run_checks(
     overrides = overrides or {}
     results: list[CheckResult] = []
     findings: dict[str, list[Finding]] = {}
+    keys: dict[int, frozenset[str]] = {}
     errors: list[str] = []
     for check in checks:
         override = overrides.get(check.code)
-        status, message, found = run_one(check, ctx, override)
+        status, message, joined = _run(check, ctx, override)
+        found = [f for f, _ in joined]
+        keys.update((id(f), k) for f, k in joined)
         if status is CheckStatus.ERROR and message:
             errors.append(message)
         findings[check.code] = found
@@ -117,14 +134,23 @@ def run_checks(
         needs = tuple(sorted(n.value for n in check.needs))
         results.append(CheckResult(check.code, check.name, severity, needs, status, message))
     errored = {r.code for r in results if r.status is CheckStatus.ERROR}
-    kept = suppress(findings, checks, errored)
+    kept = suppress(findings, checks, errored, keys)
     return Outcome(tuple(results), tuple(kept), tuple(errors))
 
 
 def suppress(
-    findings: Mapping[str, list[Finding]], checks: tuple[Check, ...], errored: set[str]
+    findings: Mapping[str, list[Finding]],
+    checks: tuple[Check, ...],
+    errored: set[str],
+    keys: Mapping[int, frozenset[str]] | None = None,
 ) -> list[Finding]:
-    """One defect, one finding: a suppressing rule's finding hides findings that share a ref."""
+    """One defect, one finding: a suppressing rule's finding hides findings that share a ref
+    (or a join key a rule declared with `Draft.joins`, e.g. a console line or a journey)."""
+    keys = keys or {}
+
+    def key(f: Finding) -> frozenset[str]:
+        return keys.get(id(f), frozenset(f.refs))
+
     removed: set[int] = set()
     survivors: dict[int, Finding] = {}
     for check in checks:
@@ -135,7 +161,7 @@ def suppress(
                 loser
                 for code in check.suppresses
                 for loser in findings.get(code, [])
-                if set(loser.refs) & set(winner.refs)
+                if key(loser) & key(winner)
             ]
             removed.update(id(h) for h in hidden)
             if hidden:
