@@ -21,7 +21,6 @@ from pixelproof.meta.capi import (
     token_fp,
     validate_event,
 )
-from pixelproof.meta.event import ObservedEvent  # noqa: F401
 from tests.conftest import SecretScan
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "capi"
