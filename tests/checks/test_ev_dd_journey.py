@@ -9,7 +9,7 @@ import pytest
 
 from pixelproof.checks.base import CheckContext, Need
 from pixelproof.config.load import LoadedMap
-from pixelproof.evidence.model import ConsoleRecord, FbqCallRecord, Record
+from pixelproof.evidence.model import ConsoleRecord, FbqCallRecord, Record, ScriptLoadRecord
 from pixelproof.meta.event import ObservedEvent
 from pixelproof.result import Severity
 from tests.checks.scenario import (
@@ -239,3 +239,14 @@ def test_forbid_fires_ev010_and_consent_violation_takes_over(tmp_path: Path) -> 
     ctx = context(shop, events, records)
     assert codes(ctx, "EV010") == ["EV010"]  # the AddToCart; the Purchase is PR004's
     assert "PR004" in codes(ctx, "PR004", "EV010")
+
+
+def test_op003_blocked_pixel_script_takes_over_ev001(shop: LoadedMap) -> None:
+    events = [e for e in _purchase_journey() if e.ref not in ("b4", "b5")]
+    load = ScriptLoadRecord(
+        seq=80, journey="purchase", step=4, time=120.5,
+        url="https://connect.facebook.net/signals/plugins/identity.js", status=None,
+    )  # fmt: skip
+    found = findings(_ctx(shop, events, load), "EV001", "OP003")
+    assert [f.code for f in found] == ["OP003"]
+    assert found[0].related

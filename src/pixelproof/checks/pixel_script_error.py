@@ -64,6 +64,7 @@ def run(ctx: CheckContext) -> Iterator[Draft]:
             hint="check the CSP, the consent manager and the tag manager's order",
             subject=load.url.split("?")[0],
             cause="pixel-script-blocked" if blocked else "pixel-script-error",
+            joins=(f"script:{load.journey}",),
         )
     for error in timeline.records(ctx, PageErrorRecord):
         if _THROWN.search(error.message) or (error.url and META_SCRIPT.search(error.url)):
@@ -76,6 +77,7 @@ def run(ctx: CheckContext) -> Iterator[Draft]:
                 hint="look at the calls made just before (fbq arguments, a second init)",
                 subject="page_error",
                 cause="pixel-script-error",
+                joins=(f"script:{error.journey}",),
             )
 
 
