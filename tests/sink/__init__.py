@@ -1,0 +1,1 @@
+"""Tests of the local Conversions API sink (issue 7)."""
