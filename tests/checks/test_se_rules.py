@@ -18,6 +18,7 @@ from pixelproof.checks import (
     server_user_agent_as_client,
     wrong_action_source,
 )
+from pixelproof.checks.missing_server_field import missing_fields
 from pixelproof.evidence.model import Evidence, IdentityRecord, RunInfo
 from pixelproof.meta import hashing
 from pixelproof.meta.capi import validate_event
@@ -154,6 +155,24 @@ def test_se004_rejections_and_their_cause() -> None:
     assert found[0].hint == "caused by SE002 on s1"
     assert "code 190" in found[1].message
     assert "Invalid OAuth" in found[1].message
+
+
+def test_se004_stale_time_explains_a_rejection_before_a_missing_soft_field() -> None:
+    # Meta accepts a website event without client_user_agent; the 8-day-old time is the cause.
+    payload = {"event_name": "Purchase", "event_time": T - 8 * 86400,
+               "action_source": "website", "event_source_url": "https://shop.example/",
+               "user_data": {"em": "a" * 64}}  # fmt: skip
+    stale = server_event(
+        "s1", event_time=T - 8 * 86400, time=float(T), user_data={"em": "a" * 64},
+        problems=validate_event(payload),
+    )  # fmt: skip
+    assert missing_fields(stale), "the event must lack a soft field for this test to mean much"
+    rejected = BatchResponse(400, 100, 2804003, "Invalid parameter")
+    batch = BatchRecord(
+        "batch1", "sink", None, None, "v25.0", None, None, None, "rejected", rejected, ("s1",)
+    )
+    found = drafts_of(rejected_server_event.CHECK, rule_ctx(stale, batches=(batch,)))
+    assert [f.hint for f in found] == ["caused by SE002 on s1"]
 
 
 def test_se004_without_batch_records_uses_accepted_flags() -> None:

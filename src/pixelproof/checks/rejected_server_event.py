@@ -41,13 +41,19 @@ def _answer(response: BatchResponse | None) -> str:
     return f"{text}: {response.message}" if response.message else text or "rejected"
 
 
+# Fields whose absence makes Meta reject the batch (the others it accepts and documents wrong).
+_REJECTED_WITHOUT = frozenset({"event_name", "event_time", "action_source"})
+
+
 def _explained_by(ctx: CheckContext, events: list[ObservedEvent]) -> str | None:
+    """The SE002/SE001 finding that explains a rejection: a stale time first (Meta's 2804003)."""
     for event in events:
-        if missing_fields(event) and any(f != "match_key" for f, _ in missing_fields(event)):
-            return f"SE001 on {event.ref}"
         found = time_problem(ctx, event)
         if found is not None and found[0] is Severity.ERROR:
             return f"SE002 on {event.ref}"
+    for event in events:
+        if any(f in _REJECTED_WITHOUT for f, _ in missing_fields(event)):
+            return f"SE001 on {event.ref}"
     return None
 
 
