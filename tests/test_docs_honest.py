@@ -32,3 +32,15 @@ def test_changelog_has_an_unreleased_section() -> None:
 
 def test_version_is_static_and_dotted() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", __version__)
+
+
+def test_readme_command_table_names_every_command() -> None:
+    import typer.main
+
+    from pixelproof.cli import app
+
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Commands", 1)[1].split("## Exit codes", 1)[0]
+    named = set(re.findall(r"pixelproof ([a-z]+)", table)) | set(re.findall(r"`([a-z]+)`", table))
+    registered = set(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+    assert registered <= named, f"README's command table misses {sorted(registered - named)}"
