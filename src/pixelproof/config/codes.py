@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from pixelproof.meta.standard import STANDARD_EVENTS, USER_DATA_KEYS
+
 RULE_CODE = re.compile(r"^(EV|DD|PA|SE|PR|OP|RC)\d{3}$")
 
 
@@ -25,55 +27,15 @@ KNOWN_CODES: frozenset[str] = frozenset(
 # Rules about events the map has no key for: an ignore's `event` names the Meta name there.
 CODES_ABOUT_UNMAPPED = frozenset({"EV002", "EV004", "OP006", "OP007"})
 
-STANDARD_EVENTS: tuple[str, ...] = (
-    "AddPaymentInfo",
-    "AddToCart",
-    "AddToWishlist",
-    "CompleteRegistration",
-    "Contact",
-    "CustomizeProduct",
-    "Donate",
-    "FindLocation",
-    "InitiateCheckout",
-    "Lead",
-    "PageView",
-    "Purchase",
-    "Schedule",
-    "Search",
-    "StartTrial",
-    "SubmitApplication",
-    "Subscribe",
-    "ViewContent",
-)
-
-# Meta's customer-information parameters (CAPI `user_data`).
-USER_DATA_KEYS: tuple[str, ...] = (
-    "em",
-    "ph",
-    "fn",
-    "ln",
-    "db",
-    "ge",
-    "ct",
-    "st",
-    "zp",
-    "country",
-    "external_id",
-    "client_ip_address",
-    "client_user_agent",
-    "fbc",
-    "fbp",
-    "subscription_id",
-    "fb_login_id",
-    "lead_id",
-    "anon_id",
-    "madid",
-    "page_id",
-    "page_scoped_user_id",
-    "ctwa_clid",
-    "ig_account_id",
-    "ig_sid",
-)
 
 # Conversions whose journeys may only hit a production kind when they list it (DESIGN §4).
 CONVERSIONS = frozenset({"Purchase", "Lead", "CompleteRegistration", "Subscribe", "StartTrial"})
+
+__all__ = [
+    "CODES_ABOUT_UNMAPPED",
+    "CONVERSIONS",
+    "KNOWN_CODES",
+    "RULE_CODE",
+    "STANDARD_EVENTS",
+    "USER_DATA_KEYS",
+]

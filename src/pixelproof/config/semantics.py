@@ -198,7 +198,7 @@ def check_event_names(m: EventMap, problems: Problems) -> None:
     for key, event in m.events.items():
         if event.name in STANDARD_EVENTS:
             continue
-        close = difflib.get_close_matches(event.name, STANDARD_EVENTS, n=1, cutoff=0.8)
+        close = difflib.get_close_matches(event.name, sorted(STANDARD_EVENTS), n=1, cutoff=0.8)
         if close:
             path = ("events", key, "name") if key != event.name else ("events", key)
             problems.add(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from pixelproof.meta.standard import USER_DATA_KEYS
+
 ACTION_SOURCES = frozenset(
     {
         "email",
@@ -21,34 +23,8 @@ ACTION_SOURCES = frozenset(
         "other",
     }
 )
-MATCH_KEYS = frozenset(
-    {
-        "em",
-        "ph",
-        "fn",
-        "ln",
-        "db",
-        "ge",
-        "ct",
-        "st",
-        "zp",
-        "country",
-        "external_id",
-        "client_ip_address",
-        "fbc",
-        "fbp",
-        "subscription_id",
-        "fb_login_id",
-        "lead_id",
-        "anon_id",
-        "madid",
-        "page_id",
-        "page_scoped_user_id",
-        "ctwa_clid",
-        "ig_account_id",
-        "ig_sid",
-    }
-)
+# Every customer-information key but the user agent identifies a visitor.
+MATCH_KEYS = frozenset(USER_DATA_KEYS) - {"client_user_agent"}
 _MS_THRESHOLD = 100_000_000_000  # an epoch in seconds passes this in the year 5138
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from pixelproof.config.codes import STANDARD_EVENTS
+from pixelproof.meta.standard import STANDARD_EVENTS
 
 _SEPARATORS = re.compile(r"[\s_\-.:/]+")
 MAX_EDITS = 2

@@ -35,6 +35,34 @@ STANDARD_EVENTS: frozenset[str] = frozenset(
         "ViewContent",
     ]
 )
+# Meta's customer-information parameters (CAPI `user_data`).
+USER_DATA_KEYS: tuple[str, ...] = (
+    "em",
+    "ph",
+    "fn",
+    "ln",
+    "db",
+    "ge",
+    "ct",
+    "st",
+    "zp",
+    "country",
+    "external_id",
+    "client_ip_address",
+    "client_user_agent",
+    "fbc",
+    "fbp",
+    "subscription_id",
+    "fb_login_id",
+    "lead_id",
+    "anon_id",
+    "madid",
+    "page_id",
+    "page_scoped_user_id",
+    "ctwa_clid",
+    "ig_account_id",
+    "ig_sid",
+)
 # The only script-enforced requirement: Purchase needs value and currency (§1.10).
 REQUIRED_BY_META: dict[str, tuple[str, ...]] = {"Purchase": ("value", "currency")}
 # fbevents.js 2.9.252's own currency list; a valid ISO code outside it is only a console error.
