@@ -20,6 +20,7 @@ from pixelproof.config.fields import (
     fail,
     suggest,
 )
+from pixelproof.meta.standard import PERSONA_KEYS
 
 ParamType = Literal["string", "number", "integer", "boolean", "currency", "list", "object"]
 ActionSource = Literal[
@@ -135,15 +136,7 @@ def _user_data_item(value: object) -> object:
 
 
 _LONG_NAMES = {
-    "email": "em",
-    "phone": "ph",
-    "first_name": "fn",
-    "last_name": "ln",
-    "date_of_birth": "db",
-    "gender": "ge",
-    "city": "ct",
-    "state": "st",
-    "zip": "zp",
+    **{field: key for field, key in PERSONA_KEYS.items() if field != key},
     "user_agent": "client_user_agent",
     "ip": "client_ip_address",
     "ip_address": "client_ip_address",
