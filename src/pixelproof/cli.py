@@ -289,7 +289,8 @@ def sink(
         str | None,
         typer.Option(
             "--forward",
-            help="Relay to Meta (or to this Graph base URL) and record its answer.",
+            help="Relay to Meta (`--forward meta`) or to this Graph base URL, and record "
+            "the answer.",
         ),
     ] = None,
     token_env: Annotated[
