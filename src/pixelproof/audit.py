@@ -137,8 +137,7 @@ def evaluate(req: AuditRequest) -> AuditResult:
     findings = classify(
         _decorate(outcome.findings, req.loaded), req.baseline, _ignores(req.loaded), ctx.now
     )
-    attributions = getattr(ctx, "attributions", {})
-    records = [event_record(e, attributions.get(e.ref)) for e in ctx.events]
+    records = [event_record(e, ctx.attributions.get(e.ref)) for e in ctx.events]
     linked = {r for f in findings for r in f.refs} | {
         r for p in ctx.pairs for r in (p.browser, p.server) if r is not None
     }
