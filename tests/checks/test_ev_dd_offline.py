@@ -11,6 +11,7 @@ from pixelproof.checks import REGISTRY, by_code
 from pixelproof.checks.base import Check, CheckContext, Draft, Need
 from pixelproof.checks.runner import run_checks
 from pixelproof.config.load import LoadedMap
+from pixelproof.meta.event import ObservedEvent
 from pixelproof.result import CheckStatus, Severity
 from tests.checks.scenario import MAIN, MAP, context, findings, load
 from tests.factories import NOW, capi, hit
@@ -149,3 +150,36 @@ def test_runner_suppresses_by_join_keys_as_well_as_refs() -> None:
     out = run_checks(ctx, (lose, win))
     assert [f.code for f in out.findings] == ["OP003"]
     assert out.findings[0].related
+
+
+def _burst(
+    gap: float, ids: tuple[str | None, str | None], url2: str = "https://shop.test/p"
+) -> list[ObservedEvent]:
+    """Two journey-less browser AddToCart copies from one visitor, `gap` seconds apart."""
+    first = hit("b1", "AddToCart", ids[0], time=100.0, journey=None, step=None, fbp=FBP,
+                url="https://shop.test/p")  # fmt: skip
+    second = hit(
+        "b2", "AddToCart", ids[1], time=100.0 + gap, journey=None, step=None, fbp=FBP, url=url2
+    )
+    return [first, second]
+
+
+@pytest.mark.parametrize("ids", [("atc-a", "atc-b"), (None, None), ("atc-a", None)])
+def test_dd003_one_page_sending_twice_without_journeys(
+    shop: LoadedMap, ids: tuple[str | None, str | None]
+) -> None:
+    """Regression (scenario fixture): two tags firing one Lead with their own IDs were missed."""
+    found = findings(context(shop, _burst(0.002, ids), sources=OFFLINE))
+    assert [(f.code, f.severity, f.refs) for f in found] == [
+        ("DD003", Severity.ERROR, ("b1", "b2"))
+    ]
+
+
+def test_dd003_journey_less_bursts_need_one_page_and_the_quiet_window(shop: LoadedMap) -> None:
+    assert findings(context(shop, _burst(5.0, ("atc-a", "atc-b")), sources=OFFLINE)) == []
+    other_page = _burst(0.002, ("atc-a", "atc-b"), url2="https://shop.test/q")
+    assert findings(context(shop, other_page, sources=OFFLINE)) == []
+    same_id_later = _burst(600.0, ("atc-a", "atc-a"))
+    assert [
+        (f.code, f.severity) for f in findings(context(shop, same_id_later, sources=OFFLINE))
+    ] == [("DD003", Severity.WARNING)]

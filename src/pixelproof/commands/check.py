@@ -14,7 +14,8 @@ from pixelproof.baseline import baseline_bytes, load_baseline
 from pixelproof.commands.report import color_wanted
 from pixelproof.config.load import load_map
 from pixelproof.errors import UsageError
-from pixelproof.evidence.model import Evidence
+from pixelproof.evidence.model import Evidence, RunEndRecord
+from pixelproof.evidence.store import load_run_info
 from pixelproof.inputs import collect
 from pixelproof.report import RenderOptions
 from pixelproof.report.targets import emit, parse_targets, write_atomic
@@ -44,6 +45,26 @@ def first_capture(evidence: Evidence) -> str:
     """The run's start for offline input: the earliest capture time (deterministic)."""
     times = [t for r in evidence.records if (t := getattr(r, "time", None)) is not None]
     return (iso(min(times)) if times else None) or "1970-01-01T00:00:00.000Z"
+
+
+def run_facts(evidence: Evidence) -> tuple[float, bool]:
+    """The live run's duration and whether it was interrupted, from its `run_end` record."""
+    ends = evidence.of(RunEndRecord)
+    end = ends[-1] if ends else None
+    duration = end.duration_s if end is not None and end.duration_s is not None else 0.0
+    return duration, end is not None and end.status == "interrupted"
+
+
+def recorded_env(evidence: Path | None, env: str | None) -> str | None:
+    """`--env`, else the environment the live run recorded (so `check` reproduces `audit`)."""
+    if env is not None or evidence is None or not evidence.exists():
+        return env
+    recorded = load_run_info(evidence).options.get("env")
+    return recorded if isinstance(recorded, str) else None
+
+
+def _recorded(evidence: Evidence, name: str) -> object:
+    return evidence.run.options.get(name)
 
 
 def write_run_folder(out: Path, result: AuditResult) -> Path:
@@ -78,11 +99,20 @@ def run(
     quiet: int,
     verbose: int,
 ) -> int:
+    """Audit saved evidence; `audit` calls this on its own journal (DESIGN §1 determinism).
+
+    A live run's journal supplies the start, duration, map path, environment, journeys,
+    workers and shard, so the result is the one `audit` wrote, byte for byte.
+    """
     targets = parse_targets(report)
     when = parse_now(now)
-    loaded = load_map(map_path, env=env)
+    loaded = load_map(map_path, env=recorded_env(evidence, env))
     known = load_baseline(baseline) if baseline else frozenset()
     ev, sources = collect(loaded, evidence, har or (), capi_log or (), journey or ())
+    recorded_journeys = _recorded(ev, "journeys")
+    if not journey and isinstance(recorded_journeys, list):
+        journey = [str(j) for j in recorded_journeys]
+    workers, shard = _recorded(ev, "workers"), _recorded(ev, "shard")
     options = Options(
         fail_on=FailOn(choice(fail_on)),
         environment=loaded.environment_name,
@@ -90,10 +120,12 @@ def run(
         baseline=str(baseline) if baseline else None,
         keep_pii=keep_pii,
         journeys=tuple(journey or ()),
-        workers=None,
+        shard=shard if isinstance(shard, str) else None,
+        workers=workers if isinstance(workers, int) else None,
         result_events=choice(result_events),
         allow_unobserved_server=allow_unobserved_server,
     )
+    duration, interrupted = run_facts(ev)
     result = evaluate(
         AuditRequest(
             loaded=loaded,
@@ -101,11 +133,12 @@ def run(
             sources=sources,
             options=options,
             started_at=ev.run.started_at or first_capture(ev),
-            duration_s=0.0,
-            map_path=str(map_path),
+            duration_s=duration,
+            map_path=ev.run.map_path or str(map_path),
             now=when,
             clock_offset=clock_offset,
             baseline=known,
+            interrupted=interrupted,
         )
     )
     if out is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Generator, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -190,13 +190,25 @@ def _header(first: bytes, path: Path) -> RunInfo:
         return RunInfo()
 
 
-def iter_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+def iter_lines(path: Path) -> Generator[tuple[int, bytes]]:
     try:
         handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read evidence: {exc.strerror}") from exc
     with handle:
         yield from enumerate(handle, start=1)
+
+
+def load_run_info(path: Path) -> RunInfo:
+    """Only the journal's header (what `check` copies before it reads the records)."""
+    lines = iter_lines(path)
+    try:
+        first = next(lines, None)
+    finally:
+        lines.close()
+    if first is None:
+        raise InputError(f"{path}: empty file, not an evidence journal")
+    return _header(first[1], path)
 
 
 def load_evidence(path: Path) -> Evidence:

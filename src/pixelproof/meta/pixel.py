@@ -36,9 +36,12 @@ def hit_kind(url: str) -> str | None:
 
 def hit_pairs(hit: BrowserHit) -> tuple[dict[str, str], list[str]]:
     """All parameters of a hit, body over query; conflicting query values kept as `?name`."""
-    merged: dict[str, str] = {}
-    for name, value in wire.decode_pairs(wire.query_of(hit.url)):
-        merged.setdefault(name, value)
+    query = wire.decode_pairs(wire.query_of(hit.url))
+    merged = dict(query)
+    if len(merged) < len(query):  # a repeated name: the first one wins
+        merged = {}
+        for name, value in query:
+            merged.setdefault(name, value)
     if hit.body is None or hit.method.upper() == "GET":
         return merged, []
     ctype = hit.headers.get("content-type")
@@ -86,6 +89,10 @@ def _groups(
     rest: dict[str, str] = {}
     target = {"cd": custom, "ud": user, "udff": auto}
     for name, value in fields.items():
+        if "[" not in name:  # most parameters: no group, nothing to split
+            if name not in wp.LIFTED:
+                rest[name] = value
+            continue
         if name in wp.LIFTED:
             continue
         split = wp.split_bracket(name)

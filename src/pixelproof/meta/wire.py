@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import binascii
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from sys import intern
 from urllib.parse import unquote, urlsplit
@@ -21,7 +20,6 @@ MAX_BODY_BYTES = 10 * 1024 * 1024  # Meta's documented request limit; also our d
 MAX_FIELDS = 10_000
 SHARED_VALUE_CHARS = 12
 FAST_DECODE_CHARS = 256
-_QP_UNSAFE = re.compile(r"[=\r\n\t ]|%(?![0-9A-Fa-f]{2})")
 MAX_PART_HEADERS = 16
 TOKEN_FIELDS = frozenset({"access_token", "appsecret_proof"})
 
@@ -33,12 +31,19 @@ def _unquote(text: str) -> str:
         text = text.replace("+", " ")
     if "%" not in text:
         return text
-    if len(text) > FAST_DECODE_CHARS and text.isascii() and not _QP_UNSAFE.search(text):
-        # `%XX` → `=XX` and binascii's C quoted-printable decoder: same bytes as `unquote`
-        # (invalid escapes kept), ~20x faster on the big `data` fields of CAPI forms.
+    if len(text) > FAST_DECODE_CHARS and text.isascii() and not _qp_unsafe(text):
+        # `%XX` → `=XX` and binascii's C quoted-printable decoder, ~20x faster than `unquote`
+        # on the big `data` fields of CAPI forms. With no `=`, CR or LF in the text, every `=`
+        # a2b_qp sees was a `%`, and it shortens the text by exactly 2 only for a valid `%XX`
+        # (by 1 or 0 otherwise), so the length proves it decoded the same bytes as `unquote`.
         raw = binascii.a2b_qp(text.replace("%", "="))
-        return raw.decode("utf-8", "replace")
+        if len(raw) == len(text) - 2 * text.count("%"):
+            return raw.decode("utf-8", "replace")
     return unquote(text, errors="replace")
+
+
+def _qp_unsafe(text: str) -> bool:
+    return "=" in text or "\n" in text or "\r" in text
 
 
 def decode_pairs(text: str) -> Pairs:
@@ -47,19 +52,50 @@ def decode_pairs(text: str) -> Pairs:
     The semantics of `urllib.parse.parse_qsl(keep_blank_values=True, errors="replace")`, with a
     fast path for pieces that need no decoding (most Pixel parameters).
     """
+    pieces = text.split("&")
+    if len(pieces) > MAX_FIELDS:
+        pieces = [p for p in pieces if p][:MAX_FIELDS]
     pairs: list[tuple[str, str]] = []
-    for piece in text.split("&"):
-        if not piece:
-            continue
-        name, _, value = piece.partition("=")
-        value = _unquote(value)
-        # Names and short values repeat on every hit: one shared string each saves memory at 1M.
-        if len(value) <= SHARED_VALUE_CHARS:
-            value = intern(value)
-        pairs.append((intern(_unquote(name)), value))
-        if len(pairs) >= MAX_FIELDS:
-            break
+    seen = _PIECES
+    for piece in pieces:
+        pair = seen.get(piece)
+        if pair is None:
+            if not piece:
+                continue
+            pair = _pair(piece)
+        pairs.append(pair)
     return tuple(pairs)
+
+
+# Most Pixel parameters repeat verbatim on every hit (`v=2.9.252`, `cd[currency]=USD`, `rqm=GET`):
+# their decoded pairs are kept, and a repeat is one dict lookup (3x faster on the offline bench).
+_PIECES: dict[str, tuple[str, str]] = {}
+PIECE_CACHE_SIZE = 4096  # cleared when full, so it follows what the input repeats
+_NAMES: dict[str, str] = {}  # raw parameter name → decoded, shared; bounded
+NAME_CACHE_SIZE = 4096
+NAME_CACHE_CHARS = 64
+
+
+def _pair(piece: str) -> tuple[str, str]:
+    raw, _, value = piece.partition("=")
+    if "%" in value or "+" in value:
+        value = _unquote(value)
+    name = _NAMES.get(raw) or _name(raw)
+    if len(value) <= SHARED_VALUE_CHARS:
+        # Names and short values repeat on every hit: one shared string each saves memory at 1M.
+        value = intern(value)
+        if len(raw) <= NAME_CACHE_CHARS:
+            if len(_PIECES) >= PIECE_CACHE_SIZE:
+                _PIECES.clear()
+            _PIECES[piece] = (name, value)
+    return name, value
+
+
+def _name(raw: str) -> str:
+    name = intern(_unquote(raw))
+    if len(raw) <= NAME_CACHE_CHARS and len(_NAMES) < NAME_CACHE_SIZE:
+        _NAMES[raw] = name
+    return name
 
 
 def decode_bytes_pairs(body: bytes) -> Pairs:
@@ -68,6 +104,9 @@ def decode_bytes_pairs(body: bytes) -> Pairs:
 
 def query_of(url: str) -> str:
     """The raw query string of `url` ('' when it has none or cannot be split)."""
+    cut = _plain_cut(url)
+    if cut is not None:
+        return url[cut[1] + 1 : cut[2]]
     try:
         return urlsplit(url).query
     except ValueError:
@@ -75,10 +114,33 @@ def query_of(url: str) -> str:
 
 
 def path_of(url: str) -> str:
+    cut = _plain_cut(url)
+    if cut is not None:
+        return url[cut[0] : cut[1]]
     try:
         return urlsplit(url).path
     except ValueError:
         return url.partition("?")[0]
+
+
+def _plain_cut(url: str) -> tuple[int, int, int] | None:
+    """Where the path starts, the `?` (or the end of the path) and the `#` (or the end) of a
+    plain ASCII http(s) URL, cut where `urlsplit` cuts it, in a tenth of its time; None for
+    anything else (`urlsplit` then decides)."""
+    start = 8 if url.startswith("https://") else 7 if url.startswith("http://") else 0
+    if not start or not url.isascii() or "\t" in url or "\r" in url or "\n" in url:
+        return None
+    end = len(url)
+    for delim in "/?#":
+        at = url.find(delim, start, end)
+        if at >= 0:
+            end = at
+    if "[" in url[start:end] or "]" in url[start:end]:
+        return None  # IPv6 hosts: urlsplit validates them
+    fragment = url.find("#", end)
+    fragment = len(url) if fragment < 0 else fragment
+    query = url.find("?", end, fragment)
+    return end, (fragment if query < 0 else query), fragment
 
 
 def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:

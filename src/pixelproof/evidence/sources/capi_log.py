@@ -150,34 +150,55 @@ class CapiLogSource:
         return self._scrub(batch)
 
     def _envelope(self, where: str, data: dict[str, object]) -> ServerBatch:
-        problems: list[str] = []
-        time, why = epoch_of(data.get("time"))
-        if why:
-            problems.append(f"time: {why}")
-        body = data.get("body")
-        encoding = _text(data.get("body_encoding")) or "utf-8"
-        ctype = _text(data.get("content_type"))
-        if not isinstance(body, str):
-            body = orjson.dumps(body).decode() if body is not None else None
-            ctype = ctype or JSON_TYPE
-        batch = ServerBatch(
-            seq=self._next_seq(),
-            time=time,
-            content_type=ctype,
-            body=body,
-            body_encoding="base64" if encoding == "base64" else "utf-8",
-            path=_text(data.get("path")),
-            response=_response(data.get("response")),
-            user_agent=_text(data.get("user_agent")),
-            remote=_text(data.get("remote")),
-            token_fp=_text(data.get("token_fp")),
-            retry_of=_int(data.get("retry_of")),
-            sink_seq=_int(data.get("seq")),
-            shape="sink" if SINK_KEYS & data.keys() else "envelope",
-            pixel_hint=self.pixel_id,
-            source="capi_log",
-            origin=where,
-            problems=tuple(problems),
+        batch = batch_from_line(
+            data, seq=self._next_seq(), pixel_hint=self.pixel_id, source="capi_log", origin=where
         )
-        self.problems += [f"{where}: {p}" for p in problems]
-        return self._scrub(batch)
+        self.problems += [f"{where}: {p}" for p in batch.problems]
+        return batch
+
+
+def batch_from_line(
+    line: Mapping[str, object],
+    *,
+    seq: int,
+    pixel_hint: str | None,
+    source: str,
+    origin: str | None = None,
+) -> ServerBatch:
+    """A sink line or log envelope (`{time, content_type, body, …}`) as a `server_batch`.
+
+    Shared by the log reader and the live runner (which receives the in-process sink's lines);
+    the batch is scrubbed of tokens. Problems (a bad `time`) are on `batch.problems`.
+    """
+    problems: list[str] = []
+    time, why = epoch_of(line.get("time"))
+    if why:
+        problems.append(f"time: {why}")
+    body = line.get("body")
+    encoding = _text(line.get("body_encoding")) or "utf-8"
+    ctype = _text(line.get("content_type"))
+    if not isinstance(body, str):
+        body = orjson.dumps(body).decode() if body is not None else None
+        ctype = ctype or JSON_TYPE
+    batch = ServerBatch(
+        seq=seq,
+        time=time,
+        content_type=ctype,
+        body=body,
+        body_encoding="base64" if encoding == "base64" else "utf-8",
+        path=_text(line.get("path")),
+        response=_response(line.get("response")),
+        user_agent=_text(line.get("user_agent")),
+        remote=_text(line.get("remote")),
+        token_fp=_text(line.get("token_fp")),
+        retry_of=_int(line.get("retry_of")),
+        sink_seq=_int(line.get("seq")),
+        shape="sink" if SINK_KEYS & line.keys() else "envelope",
+        pixel_hint=pixel_hint,
+        source=source,
+        origin=origin,
+        problems=tuple(problems),
+    )
+    clean = scrub(batch)
+    assert isinstance(clean, ServerBatch)
+    return clean
