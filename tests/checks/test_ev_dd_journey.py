@@ -9,7 +9,14 @@ import pytest
 
 from pixelproof.checks.base import CheckContext, Need
 from pixelproof.config.load import LoadedMap
-from pixelproof.evidence.model import ConsoleRecord, FbqCallRecord, Record, ScriptLoadRecord
+from pixelproof.evidence.model import (
+    ConsoleRecord,
+    FbqCallRecord,
+    JourneyRecord,
+    Record,
+    ScriptLoadRecord,
+    StepRecord,
+)
 from pixelproof.meta.event import ObservedEvent
 from pixelproof.result import Severity
 from tests.checks.scenario import (
@@ -250,3 +257,20 @@ def test_op003_blocked_pixel_script_takes_over_ev001(shop: LoadedMap) -> None:
     found = findings(_ctx(shop, events, load), "EV001", "OP003")
     assert [f.code for f in found] == ["OP003"]
     assert found[0].related
+
+
+def test_expectations_after_an_erroring_step_are_left_to_the_journey_error(
+    shop: LoadedMap,
+) -> None:
+    # `click #pay` (step 4) failed: the journey stopped; its Purchase was never given a chance.
+    events = [e for e in _purchase_journey() if e.ref not in ("b4", "b5", "s1")]
+    records = [
+        replace(r, status="error" if r.index == 4 else "skip" if r.index > 4 else r.status)
+        if isinstance(r, StepRecord)
+        else replace(r, status="error")
+        if isinstance(r, JourneyRecord)
+        else r
+        for r in timeline_records(shop)
+    ]
+    assert codes(context(shop, events, records), "EV001") == []
+    assert codes(context(shop, events, timeline_records(shop)), "EV001") == ["EV001"] * 3

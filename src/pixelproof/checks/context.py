@@ -49,7 +49,7 @@ def timelines_of(evidence: Evidence | None) -> dict[str, Timeline]:
     steps: dict[str, list[RawStep]] = {}
     for s in evidence.of(StepRecord):
         steps.setdefault(s.journey, []).append(
-            RawStep(s.index, s.key, s.action, s.started, s.ended)
+            RawStep(s.index, s.key, s.action, s.started, s.ended, s.status)
         )
     out: dict[str, Timeline] = {}
     for order, j in enumerate(evidence.of(JourneyRecord)):

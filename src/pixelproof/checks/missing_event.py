@@ -144,7 +144,8 @@ def _expected(ctx: CheckContext, seen: set[Slot]) -> Iterator[Draft]:
         for x in plan.expectations if line is not None else ():
             spec = ctx.facts.keys.get(x.key)
             blocked = plan.marketing == "denied" and spec is not None and spec.consent_required
-            if spec is None or blocked or x.count == 0 or line is None or not line.window(x.step):
+            unjudged = line is None or not line.window(x.step) or not line.ran(x.step)
+            if spec is None or blocked or x.count == 0 or unjudged:
                 continue
             for source in x.sources or sorted(spec.sources):
                 arrived = got.get((x.journey, x.step, x.key, source), [])

@@ -42,6 +42,12 @@ class Timeline:
     ended: float | None = None
     steps: tuple[StepWindow, ...] = ()
     action_of: Mapping[int, int] = field(default_factory=dict)  # any step index → action step
+    stopped_at: int | None = None  # the action step where an erroring journey stopped
+
+    def ran(self, index: int | None) -> bool:
+        """False for a step at or after the action step where the journey stopped with an
+        error: what it expected was never given a chance, the journey error reports it."""
+        return self.stopped_at is None or index is None or index < self.stopped_at
 
     def step_at(self, time: float | None) -> StepWindow | None:
         """The action step whose window holds `time` (the last one started before it)."""
@@ -68,6 +74,7 @@ class RawStep:
     action: str = ""
     started: float | None = None
     ended: float | None = None
+    status: str = "pass"
 
 
 def extends(action: str, key: str = "") -> bool:
@@ -99,10 +106,13 @@ def timeline(
     consent: str | None = None, started: float | None = None, ended: float | None = None,
 ) -> Timeline:  # fmt: skip
     """A journey's timeline from its raw steps."""
-    wins, action_of = windows(list(steps))
+    raw = list(steps)
+    wins, action_of = windows(raw)
     start = started if started is not None else next((w.started for w in wins), None)
     end = ended if ended is not None else max((w.ended or 0.0 for w in wins), default=None)
-    return Timeline(name, order, status, consent, start, end, wins, action_of)
+    errored = [s.index for s in raw if s.status == "error"]
+    stopped = action_of.get(min(errored)) if errored else None
+    return Timeline(name, order, status, consent, start, end, wins, action_of, stopped)
 
 
 @dataclass(frozen=True, slots=True)
