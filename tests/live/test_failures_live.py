@@ -18,14 +18,14 @@ from tests.live.conftest import Live, free_port
 
 pytestmark = pytest.mark.browser
 
-# No expectation follows the failing step: EV001 for an errored journey would turn exit 3
-# into 1 (findings outrank incompleteness, DESIGN §3).
+# The expectation after the failing step is left to the journey error: exit 3, not EV001's 1.
 BROKEN = """\
   - name: broken
     steps:
       - goto: /shop.html
       - expect: PageView
       - {click: "#no-such-button", timeout: 300ms}
+      - expect: PageView
       - reload: {}
 """
 SLOW = """\
@@ -59,7 +59,8 @@ def test_a_failing_step_is_a_journey_error_with_a_screenshot(live: Live) -> None
     assert result["complete"] is False
     (journey,) = result["journeys"]
     assert journey["status"] == "error"
-    assert [s["status"] for s in journey["steps"]] == ["pass", "pass", "error", "skip"]
+    assert [s["status"] for s in journey["steps"]] == ["pass", "pass", "error", "skip", "skip"]
+    assert [f["code"] for f in result["findings"] if f["code"] == "EV001"] == []
     failed = journey["steps"][2]
     assert "Timeout 300ms" in (failed["error"] or "")
     shot = live.folder / "run" / failed["screenshot"]
@@ -68,7 +69,7 @@ def test_a_failing_step_is_a_journey_error_with_a_screenshot(live: Live) -> None
     assert (shot.parent / "console.txt").is_file()
     ev = load_evidence(live.folder / "run" / "evidence.jsonl")
     assert ev.complete
-    assert [s.index for s in ev.of(StepRecord)] == [0, 1, 2, 3]
+    assert [s.index for s in ev.of(StepRecord)] == [0, 1, 2, 3, 4]
     assert any("ev=PageView" in h.url for h in ev.of(BrowserHit))  # what was gathered is kept
 
 
