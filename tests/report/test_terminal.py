@@ -142,3 +142,18 @@ def test_known_only_run_passes_and_says_so() -> None:
     assert verdict(res).startswith("PASS: 0 error(s)")
     assert verdict(res) in term(res)
     assert verdict(res) in md(res)
+
+
+def test_render_options_follow_color_choice_and_terminal_width(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+
+    from pixelproof.report import render_options
+
+    monkeypatch.setenv("COLUMNS", "132")
+    piped = io.StringIO()
+    assert render_options("auto", stream=piped) == RenderOptions(color=False, width=132)
+    assert render_options("always", 1, stream=piped) == RenderOptions(True, 132, 1)
+    monkeypatch.setenv("COLUMNS", "20")
+    assert render_options("never", stream=piped).width == 60

@@ -11,13 +11,12 @@ from pathlib import Path
 from pixelproof.assemble import iso
 from pixelproof.audit import AuditRequest, evaluate
 from pixelproof.baseline import baseline_bytes, load_baseline
-from pixelproof.commands.report import color_wanted
 from pixelproof.config.load import load_map
 from pixelproof.errors import UsageError
 from pixelproof.evidence.model import Evidence, RunEndRecord
 from pixelproof.evidence.store import load_run_info
 from pixelproof.inputs import collect
-from pixelproof.report import RenderOptions
+from pixelproof.report import render_options
 from pixelproof.report.targets import emit, parse_targets, write_atomic
 from pixelproof.report.terminal import verdict
 from pixelproof.result import AuditResult, FailOn, Options
@@ -143,7 +142,7 @@ def run(
     )
     if out is not None:
         write_run_folder(out, result)
-    emit(result, targets, RenderOptions(color=color_wanted(color), verbose=verbose))
+    emit(result, targets, render_options(color, verbose))
     if write_baseline is not None:
         write_atomic(write_baseline, baseline_bytes(result))
     terminal_on_stdout = any(t.path is None and t.format.value == "terminal" for t in targets)

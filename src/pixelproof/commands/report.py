@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pixelproof.errors import InputError
-from pixelproof.report import RenderOptions
+from pixelproof.report import render_options
 from pixelproof.report.targets import emit, parse_targets
 from pixelproof.result_json import loads
-
-
-def color_wanted(choice: object, stream: object = None) -> bool:
-    value = getattr(choice, "value", choice)
-    if value == "always":
-        return True
-    if value == "never":
-        return False
-    target = stream or sys.stdout
-    return bool(getattr(target, "isatty", lambda: False)())
 
 
 def run(*, result: Path, formats: Sequence[str] | None, color: object) -> int:
@@ -29,5 +18,5 @@ def run(*, result: Path, formats: Sequence[str] | None, color: object) -> int:
     except FileNotFoundError:
         raise InputError(f"{result}: file not found") from None
     audit = loads(data, path=str(result))
-    emit(audit, targets, RenderOptions(color=color_wanted(color)))
+    emit(audit, targets, render_options(color))
     return 0

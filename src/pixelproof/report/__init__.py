@@ -5,6 +5,8 @@ result (STYLE habit 1). `FORMATS` is the explicit registry; a test proves every 
 from __future__ import annotations
 
 import importlib
+import shutil
+import sys
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -26,6 +28,17 @@ class RenderOptions:
     color: bool = False
     width: int = 100
     verbose: int = 0
+
+
+def render_options(color: object, verbose: int = 0, stream: object = None) -> RenderOptions:
+    """Options for this process's output: `--color auto|always|never` and the terminal's
+    width (`COLUMNS`, else the terminal, else 100 when output is not a terminal)."""
+    value = getattr(color, "value", color)
+    target = stream or sys.stdout
+    tty = bool(getattr(target, "isatty", lambda: False)())
+    wanted = value == "always" or (value != "never" and tty)
+    width = max(60, shutil.get_terminal_size((100, 24)).columns)
+    return RenderOptions(color=wanted, width=width, verbose=verbose)
 
 
 class Renderer(Protocol):
