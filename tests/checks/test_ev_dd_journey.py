@@ -23,6 +23,7 @@ from tests.checks.scenario import (
     AGENCY,
     FBP,
     MAIN,
+    MAP,
     PROD,
     codes,
     context,
@@ -274,3 +275,18 @@ def test_expectations_after_an_erroring_step_are_left_to_the_journey_error(
     ]
     assert codes(context(shop, events, records), "EV001") == []
     assert codes(context(shop, events, timeline_records(shop)), "EV001") == ["EV001"] * 3
+
+
+def test_pa006_judges_expect_params_on_the_steps_the_runner_records(tmp_path: Path) -> None:
+    asserted = MAP.replace(
+        "      - expect: {web_purchase: {count: 1}}",
+        "      - expect: {web_purchase: {count: 1, params: {value: 49.9, currency: EUR}}}",
+    )
+    assert asserted != MAP
+    loaded = load(tmp_path, asserted)
+    ok = findings(_ctx(loaded, _purchase_journey()), "PA006")
+    assert ok == []
+    cheap = {**ORDER, "value": "4.99"}
+    wrong = _swap(_purchase_journey(), "b4", custom_data=cheap)
+    (found,) = findings(_ctx(loaded, wrong), "PA006")
+    assert (found.refs, found.subject, found.step) == (("b4",), "value", 4)

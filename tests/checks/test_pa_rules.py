@@ -11,6 +11,7 @@ from pixelproof.checks import (
     zero_value_purchase,
 )
 from pixelproof.checks.base import Need
+from pixelproof.meta.timeline import plans_from_map
 from pixelproof.result import CheckStatus, Pair, Severity
 from tests.factories import browser_event, drafts_of, rule_ctx, server_event, shop_map
 
@@ -215,12 +216,14 @@ def test_pa006_asserted_values_after_normalisation() -> None:
             }
         ]
     )
+    # Steps count from 0 like the map's `steps` list: the expect watches `click #pay` (1).
     events = (
-        browser_event("b1", step=2, custom_data={"value": "49.90", "currency": "eur"}),
-        server_event("s1", step=2, custom_data={"value": 0, "currency": "EUR"}),
-        browser_event("b2", step=1, custom_data={"value": "1", "currency": "EUR"}),  # other step
+        browser_event("b1", step=1, custom_data={"value": "49.90", "currency": "eur"}),
+        server_event("s1", step=1, custom_data={"value": 0, "currency": "EUR"}),
+        browser_event("b2", step=0, custom_data={"value": "1", "currency": "EUR"}),  # other step
     )
-    found = drafts_of(parameter_value_mismatch.CHECK, rule_ctx(*events, event_map=emap))
+    ctx = rule_ctx(*events, event_map=emap, plans=plans_from_map(emap))
+    found = drafts_of(parameter_value_mismatch.CHECK, ctx)
     assert [(f.refs, f.subject) for f in found] == [(("s1",), "value")]
     assert found[0].message == "server Purchase (s1): value: expected 49.9, sent 0"
 

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from pixelproof.checks.base import Check, CheckContext, Draft, Need
 from pixelproof.checks.missing_parameter import required_from
 from pixelproof.config.events import Event
-from pixelproof.config.steps import step_sources
 from pixelproof.meta.event import ObservedEvent
 from pixelproof.result import Severity
 from pixelproof.rulekit import mapview
@@ -49,27 +48,26 @@ def _mismatch(name: str, expected: object, event: ObservedEvent, spec: Event) ->
 
 def run(ctx: CheckContext) -> Iterator[Draft]:
     draft = Drafter(ctx)
-    for expected in mapview.expectations(ctx):
-        spec = mapview.spec(ctx, expected.key)
-        if spec is None or not expected.entry.params:
-            continue
-        sources = set(step_sources(expected.entry, spec.sources))
-        for event in ctx.events:
-            if (event.journey, event.step, event.event_key) != (
-                expected.journey,
-                expected.step,
-                expected.key,
-            ) or str(event.source) not in sources:
+    for plan in ctx.plans.values():
+        for x in plan.expectations:
+            spec = mapview.spec(ctx, x.key)
+            if spec is None or not x.params:
                 continue
-            for name, value in expected.entry.params.items():
-                text = _mismatch(name, value, event, spec)
-                if text is not None:
-                    yield draft(
-                        event,
-                        f"{label(event)}: {text}",
-                        subject=name,
-                        cause="parameter-value-mismatch",
-                    )
+            sources = set(x.sources or spec.sources)
+            for event in ctx.events:
+                if (event.journey, event.step, event.event_key) != (x.journey, x.step, x.key):
+                    continue
+                if str(event.source) not in sources:
+                    continue
+                for name, value in x.params.items():
+                    text = _mismatch(name, value, event, spec)
+                    if text is not None:
+                        yield draft(
+                            event,
+                            f"{label(event)}: {text}",
+                            subject=name,
+                            cause="parameter-value-mismatch",
+                        )
 
 
 CHECK = Check(

@@ -6,15 +6,12 @@ an `EventMap` itself; every function here accepts both and answers None/empty wi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from pixelproof.config.environment import Environment
 from pixelproof.config.events import Event
 from pixelproof.config.model import EventMap, ServerContainer
-from pixelproof.config.steps import Expectation, step_keys
 
 if TYPE_CHECKING:
     from pixelproof.checks.base import CheckContext
@@ -132,31 +129,3 @@ def journey_persona(ctx: CheckContext, journey: str) -> dict[str, str]:
         values = persona.model_dump(exclude_none=True)
         return {k: str(v) for k, v in values.items() if "{" not in str(v)}
     return {}
-
-
-@dataclass(frozen=True, slots=True)
-class Expected:
-    """One `expect` entry, placed on the action step its events carry (DESIGN §13 "Steps")."""
-
-    journey: str
-    step: int  # the action step's index (from 1)
-    step_key: str
-    key: str
-    entry: Expectation
-
-
-def expectations(ctx: CheckContext) -> Iterator[Expected]:
-    emap = event_map(ctx)
-    if emap is None:
-        return
-    for journey in emap.journeys:
-        keys = step_keys(journey.steps)
-        action = 1
-        for index, step in enumerate(journey.steps, start=1):
-            if step.action not in _EXTENDING:
-                action = index
-            entries = getattr(step, step.action, None) if step.action.startswith("expect") else None
-            if not isinstance(entries, dict):
-                continue
-            for key, entry in entries.items():
-                yield Expected(journey.name, action, keys[action - 1], key, entry)
