@@ -415,6 +415,7 @@ def init(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
     ] = None,
+    browser: BrowserOpt = None,
 ) -> None:
     """Write a commented starter map; with a URL, draft it from what the site fires."""
     _dispatch("init", **locals())

@@ -12,7 +12,7 @@ from pixelproof.commands import init, schema, validate
 from pixelproof.config.load import load_map
 from pixelproof.config.schema import render_schema
 from pixelproof.config.starter import STARTER
-from pixelproof.errors import NotBuiltError, UsageError
+from pixelproof.errors import UsageError
 
 GOOD = (
     "version: 1\nenvironment: staging\npixel: {id: 111111111111111}\n"
@@ -76,9 +76,10 @@ def test_init_to_file_validates_and_never_overwrites(tmp_path: Path) -> None:
         init.run(output=target)
 
 
-def test_init_from_url_is_not_built() -> None:
-    with pytest.raises(NotBuiltError, match="needs the browser"):
-        init.run(from_url="https://staging.example.com", click=["#buy"])
+def test_init_click_without_url_is_a_usage_error() -> None:
+    # --from-url itself is tested against a live page in tests/commands/test_init_from_url.py
+    with pytest.raises(UsageError, match="--click needs --from-url"):
+        init.run(click=["#buy"])
 
 
 def test_cli_validate_end_to_end(map_file: Callable[[str], Path]) -> None:

@@ -28,8 +28,8 @@ def find_chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def chromium() -> str:
+def require_chromium() -> str:
+    """The browser, else skip — or fail when `PIXELPROOF_REQUIRE_BROWSER=1` (CI)."""
     found = find_chromium()
     if found is None:
         message = "no Chromium: set PIXELPROOF_BROWSER or apt-get install chromium"
@@ -37,6 +37,11 @@ def chromium() -> str:
             pytest.fail(message)
         pytest.skip(message)
     return found
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    return require_chromium()
 
 
 def free_port() -> int:

@@ -1,0 +1,1 @@
+"""`pixelproof doctor`: the checklist (`checklist`) and what fills it (`browser`, `probes`)."""
