@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -26,6 +27,12 @@ RESULTS = Path(__file__).resolve().parent / "results.json"
 class Run:
     seconds: float
     max_rss_kb: int
+    cpu_s: float = 0.0  # the child's user + sys CPU seconds (wait4 rusage, reaped children too)
+
+    @property
+    def cpu_share(self) -> float:
+        """CPU seconds per wall second (1.0 = one core busy the whole run)."""
+        return self.cpu_s / self.seconds if self.seconds > 0 else 0.0
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class Row:
 def run_once(
     argv: Sequence[str], env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Run:
-    """One fresh subprocess: wall time and the child's peak RSS (KiB, from wait4)."""
+    """One fresh subprocess: wall time, the child's peak RSS (KiB) and CPU time (from wait4)."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         list(argv), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd
@@ -57,7 +64,12 @@ def run_once(
         raise RuntimeError(f"{argv[0]} … failed: {err[-500:]}")
     if proc.stderr:
         proc.stderr.close()
-    return Run(elapsed, usage.ru_maxrss)
+    return Run(elapsed, usage.ru_maxrss, cpu_of(usage))
+
+
+def cpu_of(usage: resource.struct_rusage) -> float:
+    """User + sys seconds of a `wait4` rusage."""
+    return float(usage.ru_utime + usage.ru_stime)
 
 
 def interleave(
