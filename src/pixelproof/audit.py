@@ -24,6 +24,7 @@ from pixelproof.checks.base import CheckContext
 from pixelproof.checks.context import build_context
 from pixelproof.checks.runner import run_checks
 from pixelproof.config.load import LoadedMap
+from pixelproof.diagnostics import diagnostics_of
 from pixelproof.evidence.model import BrowserHit, Evidence, ServerBatch
 from pixelproof.meta.pixel import parse_browser_hits
 from pixelproof.meta.server import parse_server_batches
@@ -166,6 +167,7 @@ def evaluate(req: AuditRequest) -> AuditResult:
         checks=outcome.checks,
         findings=findings,
         batches=ctx.batches,
+        diagnostics=diagnostics_of(req.evidence),
         incomplete_reasons=tuple(dict.fromkeys(incomplete)),
         unobserved_server=_unobserved(req.loaded),
         interrupted=req.interrupted,

@@ -6,6 +6,7 @@ codes; library errors are wrapped at the boundary (`raise SinkError(...) from ex
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -120,7 +121,31 @@ class SinkError(SourceError):
 
 
 class GraphError(SourceError):
-    """A Graph API read failed after retries. Never carries the token or query string."""
+    """A Graph API read failed after retries. Never carries the token or query string.
+
+    `path` is the request path without its query; `code`/`subcode` are Graph's error codes,
+    `body` the (scrubbed) error envelope, `denied` says the token may not read this edge.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str = "",
+        status: int | None = None,
+        code: int | None = None,
+        subcode: int | None = None,
+        body: Mapping[str, object] | None = None,
+        denied: bool = False,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+        self.status = status
+        self.code = code
+        self.subcode = subcode
+        self.body = body
+        self.denied = denied
 
 
 class RunInterruptedError(PixelproofError):

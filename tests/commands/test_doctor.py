@@ -17,6 +17,7 @@ from pixelproof.doctor.checklist import Line, Status
 from pixelproof.doctor.probes import shown_url
 from pixelproof.evidence.sources.sink import SinkHandle
 from tests.conftest import SecretScan
+from tests.graph.graph_support import INVALID_TOKEN, graph_api
 from tests.live.conftest import require_chromium
 
 GRAPH_TOKEN = "EAAGdoctorSecretToken0123456789abcdef"
@@ -193,13 +194,49 @@ def test_no_secret_in_the_output(
 ) -> None:
     monkeypatch.setenv("META_ACCESS_TOKEN", GRAPH_TOKEN)
     monkeypatch.setenv("PIXELPROOF_SINK_TOKEN", SINK_TOKEN)
-    with SinkHandle(token=SINK_TOKEN) as sink:
+    with graph_api() as api, SinkHandle(token=SINK_TOKEN) as sink:
+        api.token = GRAPH_TOKEN
+        monkeypatch.setenv("PIXELPROOF_GRAPH_URL", api.url)
         code = doctor.run(map_path=write_map(tmp_path, 0), sink_url=f"{sink.url}/t/{SINK_TOKEN}")
     out, err = capsys.readouterr()
     assert code == 0, out
     assert "token present: yes (META_ACCESS_TOKEN)" in row(out, "graph")
     assert "/t/***" in out
     secret_scan([GRAPH_TOKEN, SINK_TOKEN], texts=[out, err])
+
+
+@pytest.mark.usefixtures("browser_ok")
+def test_graph_token_reads_the_pixel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("META_ACCESS_TOKEN", GRAPH_TOKEN)
+    with graph_api() as api:
+        api.token = GRAPH_TOKEN
+        monkeypatch.setenv("PIXELPROOF_GRAPH_URL", api.url)
+        assert doctor.run(map_path=write_map(tmp_path, 0)) == 0
+    assert api.queries() == ["fields=id%2Cname"]
+    line = row(capsys.readouterr().out, "graph")
+    assert " ok " in line
+    assert "valid, reads 111111111111111 (Shop pixel), v26.0" in line
+
+
+@pytest.mark.usefixtures("browser_ok")
+def test_graph_token_refused_is_missing_with_meta_s_message(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    secret_scan: SecretScan,
+) -> None:
+    monkeypatch.setenv("META_ACCESS_TOKEN", GRAPH_TOKEN)
+    with graph_api() as api:
+        api.fail("111111111111111", INVALID_TOKEN)
+        monkeypatch.setenv("PIXELPROOF_GRAPH_URL", api.url)
+        assert doctor.run(map_path=write_map(tmp_path, 0)) == 3
+    out, err = capsys.readouterr()
+    assert " missing " in row(out, "graph")
+    assert "Invalid OAuth access token - Cannot parse access token" in out
+    assert "token is invalid or expired" in out
+    secret_scan([GRAPH_TOKEN], texts=[out, err])
 
 
 def test_shown_url_drops_credentials() -> None:

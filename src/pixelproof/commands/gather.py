@@ -19,7 +19,7 @@ from pixelproof import __version__
 from pixelproof.assemble import iso
 from pixelproof.config.load import LoadedMap, load_map
 from pixelproof.errors import ExitCode, UsageError
-from pixelproof.evidence.model import JourneyRecord, RunEndRecord, RunInfo
+from pixelproof.evidence.model import JourneyRecord, RunEndRecord, RunInfo, SourceRecord
 from pixelproof.evidence.store import FILE_NAME, EvidenceWriter, load_evidence
 from pixelproof.runner.clock import RunClock
 from pixelproof.runner.plan import (
@@ -37,6 +37,7 @@ class Gathered:
     evidence: Path
     interrupted: bool
     errored: tuple[str, ...]  # journeys that errored
+    failed: tuple[str, ...] = ()  # sources that errored, with why
 
 
 def run_id_of(clock: RunClock) -> str:
@@ -115,8 +116,10 @@ def gather_run(options: GatherOptions) -> Gathered:
                 artefacts=files,
             )
         )
-    errored = tuple(j.name for j in load_evidence(path).of(JourneyRecord) if j.status == "error")
-    return Gathered(path, outcome.interrupted, errored)
+    journal = load_evidence(path)
+    errored = tuple(j.name for j in journal.of(JourneyRecord) if j.status == "error")
+    failed = tuple(f"{s.name}: {s.error}" for s in journal.of(SourceRecord) if s.status == "error")
+    return Gathered(path, outcome.interrupted, errored, failed)
 
 
 def options_of(map_path: Path, out: Path, **kw: object) -> GatherOptions:
@@ -164,7 +167,10 @@ def run(*, map_path: Path, out: Path, **kw: object) -> int:
     say(f"evidence: {done.evidence}")
     if done.interrupted:
         return int(ExitCode.INTERRUPTED)
+    for reason in done.failed:
+        sys.stderr.write(f"pixelproof: source failed: {reason}\n")
     if done.errored:
         sys.stderr.write(f"pixelproof: journey(s) errored: {', '.join(done.errored)}\n")
+    if done.errored or done.failed:
         return int(ExitCode.INCOMPLETE)
     return int(ExitCode.OK)

@@ -82,15 +82,31 @@ def sink_port(loaded: LoadedMap) -> Line:
 
 
 def graph(loaded: LoadedMap) -> Line:
-    """Skipped until the Graph client exists; says only whether the token is there."""
+    """The token reads the environment's pixels (`GET /{pixel}?fields=id,name`), or `/me`."""
     declared = loaded.map.graph
-    if declared is None or (declared.access_token is None and not _token_variable(loaded)):
-        return Line("graph", Status.SKIPPED, "no graph.access_token in the map")
-    present = "yes" if declared.access_token is not None else "no"
     variable = _token_variable(loaded)
     where = f" ({variable})" if variable else ""
-    detail = f"the Graph client is not built yet; token present: {present}{where}"
-    return Line("graph", Status.SKIPPED, detail)
+    if declared is None or (declared.access_token is None and not variable):
+        return Line("graph", Status.SKIPPED, "no graph.access_token in the map")
+    if declared.access_token is None:
+        detail = f"token present: no{where}; audits skip the Graph source"
+        return Line("graph", Status.SKIPPED, detail)
+    return _probe_graph(loaded, f"token present: yes{where}")
+
+
+def _probe_graph(loaded: LoadedMap, present: str) -> Line:
+    from pixelproof.errors import GraphError
+    from pixelproof.evidence.sources.graph_reads import client_for, map_pixels
+
+    read: list[str] = []
+    try:
+        with client_for(loaded, attempts=2, budget_s=HTTP_TIMEOUT_S) as client:
+            for node in map_pixels(loaded) or ["me"]:
+                body = client.get(node, {"fields": "id,name"}).body
+                read.append(f"{body.get('id', node)} ({body.get('name', 'no name')})")
+    except GraphError as exc:
+        return Line("graph", Status.MISSING, f"{present}; {exc.message}", exc.hint)
+    return Line("graph", Status.OK, f"{present}; valid, reads {', '.join(read)}, {client.version}")
 
 
 def _token_variable(loaded: LoadedMap) -> str | None:

@@ -24,6 +24,7 @@ from pixelproof.evidence.store import EvidenceWriter
 from pixelproof.meta.keys import facts_from_map
 from pixelproof.runner.clock import RunClock
 from pixelproof.runner.expect import settle
+from pixelproof.runner.graph_run import GraphRun
 from pixelproof.runner.journey import JourneyRun, Shared
 from pixelproof.runner.live import LiveEvents
 from pixelproof.runner.plan import GatherOptions, Planned, Waits
@@ -165,6 +166,7 @@ async def gather(g: Gathering) -> Outcome:
     """The whole live part; `Outcome.interrupted` when Ctrl-C / SIGTERM cancelled it."""
     live = g.live = LiveEvents(facts_from_map(g.loaded.map, g.loaded.environment))
     sink = _start_sink(g, live)
+    graph = GraphRun.start(g.loaded, g.emit, g.clock.now, no_graph=g.options.no_graph)
     source = BrowserSource(
         executable=g.options.browser, ws=g.options.browser_ws, headed=g.options.headed
     )
@@ -179,6 +181,7 @@ async def gather(g: Gathering) -> Outcome:
         await source.close()
         if sink is not None:
             sink.stop()
+        await graph.finish(interrupted=g.outcome.interrupted)
     _read_logs(g)
     _sources(g, sink)
     return g.outcome
@@ -220,8 +223,6 @@ def _sources(g: Gathering, sink: SinkHandle | None) -> None:
                 name=name, status="ok", items=g.outcome.batches, path=log.name if log else None
             )
         )
-    why = "--no-graph" if g.options.no_graph else "Graph client not built yet"
-    g.emit(SourceRecord(name="graph", status="skipped", error=why))
 
 
 def relative_files(out: Path, *folders: str) -> dict[str, str]:
