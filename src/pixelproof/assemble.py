@@ -171,9 +171,13 @@ def journey_results(evidence: Evidence) -> tuple[JourneyResult, ...]:
 
 
 def availability(
-    sources: Iterable[SourceStatus],
+    sources: Iterable[SourceStatus], journeys: Sequence[JourneyResult] = ()
 ) -> tuple[frozenset[Need], dict[Need, str], dict[Need, str]]:
-    """Which needs the sources provide, which failed (with why), and why others are missing."""
+    """Which needs the sources provide, which failed (with why), and why others are missing.
+
+    When every journey errored, the browser "worked" but gathered nothing the site would send:
+    the needs a journey feeds are failed, so no check passes on that missing evidence.
+    """
     available: set[Need] = set()
     failed: dict[Need, str] = {}
     skipped: dict[Need, str] = {}
@@ -187,8 +191,17 @@ def availability(
                 skipped.setdefault(need, f"{s.name} skipped: {s.error}")
     for need in available:
         failed.pop(need, None)
+    if journeys and all(j.status == "error" for j in journeys):
+        for need in _FED_BY_JOURNEYS & available:
+            failed[need] = "every journey errored: nothing was gathered to judge"
+        available -= _FED_BY_JOURNEYS
     missing = {n: skipped.get(n, _MISSING[n]) for n in Need if n not in available}
     return frozenset(available), failed, missing
+
+
+_FED_BY_JOURNEYS = frozenset(
+    {Need.BROWSER, Need.SERVER, Need.JOURNEYS, Need.CONSENT, Need.PAGE_SCRIPT}
+)
 
 
 _MISSING: Mapping[Need, str] = {

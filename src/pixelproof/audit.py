@@ -113,7 +113,7 @@ def _context(req: AuditRequest) -> CheckContext:
     now = req.now or capture_clock(
         req.evidence, (e.time for e in browser), (b.time for b in batches)
     )
-    available, failed, missing = availability(req.sources)
+    available, failed, missing = availability(req.sources, journey_results(req.evidence))
     return build_context(
         loaded_map=req.loaded,
         evidence=req.evidence,
