@@ -71,11 +71,11 @@ class _Resolver:
             return "$"
         name = match.group(1)
         if name is None:
-            self._problem(
-                path,
-                f"malformed variable reference '{token}'",
-                "write ${NAME} or ${NAME:-default} (letters, digits, _); $$ is a literal $",
-            )
+            hint = "write ${NAME} or ${NAME:-default} (letters, digits, _); $$ is a literal $"
+            start = re.match(r"\$\{([A-Za-z_][A-Za-z0-9_]*)", token)
+            if "}" not in token and start:
+                hint = f"close it with }}: ${{{start.group(1)}}}"
+            self._problem(path, f"malformed variable reference '{token}'", hint)
             return token
         self.result.templated.add(path)
         got = self._lookup(name, match.group(2))

@@ -131,11 +131,33 @@ def _builtin(err: ErrorDetails, text: str | None) -> tuple[str, str | None]:
     return err["msg"], None
 
 
+_CUSTOM_DATA = frozenset(
+    {
+        "value",
+        "currency",
+        "content_ids",
+        "content_type",
+        "contents",
+        "content_name",
+        "content_category",
+        "num_items",
+        "order_id",
+        "predicted_ltv",
+        "search_string",
+        "status",
+        "delivery_category",
+        "net_revenue",
+    }
+)
 _EXPECTATION_KEYS = frozenset({"count", "params", "sources", "within"})
 
 
 def _nesting_hint(value: UnknownKey) -> str | None:
     """A key that belongs one level deeper, the commonest nesting slip."""
+    if value.key in ACTIONS and "steps" in value.allowed:
+        return f"'{value.key}' is a step; put it under steps: as - {value.key}: …"
+    if value.key in _CUSTOM_DATA and "params" in value.allowed and "sources" in value.allowed:
+        return f"'{value.key}' is a parameter; put it under params: {{{value.key}: …}}"
     if value.key in _EXPECTATION_KEYS and "expect" in value.allowed:
         return f"it belongs to one event: expect: {{KEY: {{{value.key}: …}}}}"
     if value.key in _EXPECTATION_KEYS and "expect_none" in value.allowed:
@@ -174,7 +196,28 @@ def add_validation_errors(
     for err in errors:
         if err["type"] == "missing" and (resolve(data, err["loc"]), err["loc"][-1]) in meant:
             continue
+        if _losing_branch(err, errors):
+            continue
         _add_one(err, data, problems, unset)
+
+
+def _losing_branch(err: ErrorDetails, errors: list[ErrorDetails]) -> bool:
+    """`events: [PageView, Purchse]` fails `"*"` and the list: only the list's error counts.
+
+    A union member that wanted a scalar is dropped when the value is a list or mapping and a
+    sibling member got far enough to report something inside it.
+    """
+    loc = err["loc"]
+    if err["type"] != "literal_error" or not isinstance(err["input"], list | dict) or not loc:
+        return False
+    prefix = loc[:-1]
+    return any(
+        other is not err
+        and len(other["loc"]) > len(loc)
+        and other["loc"][: len(prefix)] == prefix
+        and other["loc"][len(prefix)] != loc[-1]
+        for other in errors
+    )
 
 
 def _meant(err: ErrorDetails, data: object) -> tuple[PathKey, str | None]:
@@ -209,6 +252,29 @@ def _add_one(
     problems.add(path, message, hint, at_key=at_key)
 
 
+_MAPPINGS: dict[PathKey, str] = {
+    (
+        "events",
+    ): "events are keys, not list items: drop the '- ' and write PageView: {sources: [browser]}",
+    ("personas",): "personas are keys, not list items: write jane: {email: …}",
+    ("environments",): "environments are keys, not list items: write staging: {kind: staging, …}",
+    ("pixels",): "pixel roles are keys, not list items: write main: {events: '*'}",
+}
+_LISTS: dict[PathKey, str] = {
+    ("journeys",): "journeys is a list: start each journey with '- ', as in - name: checkout",
+    ("server_containers",): "server_containers is a list: start each with '- ', as in - {url: …}",
+}
+
+
+def _shape_hint(path: PathKey, value: object, kind: str) -> str | None:
+    """The top-level collections newcomers write in the other shape."""
+    if kind in ("dict_type", "model_type") and isinstance(value, list):
+        return _MAPPINGS.get(path)
+    if kind == "list_type" and isinstance(value, dict):
+        return _LISTS.get(path)
+    return None
+
+
 def _describe(err: ErrorDetails, path: PathKey, text: str | None) -> tuple[str, str | None]:
     kind, value = err["type"], err["input"]
     if kind == "missing":
@@ -219,8 +285,14 @@ def _describe(err: ErrorDetails, path: PathKey, text: str | None) -> tuple[str, 
     if "message" in (err.get("ctx") or {}):
         return _custom(err, text)
     if path == ("version",):
+        if isinstance(value, str) and value.strip() == "1":
+            return (
+                f"version is the text '{value}', not the number 1",
+                "write version: 1 (no quotes)",
+            )
         return f"format version {text or value} is not supported", "this pixelproof reads 1"
     message, hint = _builtin(err, text)
+    hint = _shape_hint(path, value, kind) or hint
     if kind == "too_short" and path:
         hint = _MISSING_HINTS.get(str(path[-1]), hint)
     return message, hint

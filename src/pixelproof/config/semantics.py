@@ -158,6 +158,8 @@ def check_secrets(data: object, templated: set[PathKey], problems: Problems) -> 
         spot = problems.source.spot(path)
         if spot is None or path in templated or spot.text in (None, "", "null", "~"):
             continue
+        if "${" in (spot.text or ""):
+            continue  # a malformed reference: interpolation reports it, it is no literal
         key = str(path[-1])
         variable = "META_ACCESS_TOKEN" if key == "access_token" else key.upper()
         problems.add(

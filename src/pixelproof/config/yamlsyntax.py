@@ -7,11 +7,20 @@ goes on, so one run reports every such template and everything else in the map.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from pixelproof.errors import Location, Problem
 
 MASK = "\u2063"  # invisible separator: a printable YAML character nobody types
+# `${NAME}`, `${NAME:-default}`, or an unterminated `${NAME` cut where flow syntax begins
+_TEMPLATE = re.compile(r"\$\{[^}\s,\[\]{]*\}?")
+
+
+def _template_at(line: str, start: int) -> str:
+    match = _TEMPLATE.match(line, start)
+    return match.group(0) if match else ""
 
 
 def mask_template(text: str, exc: yaml.MarkedYAMLError, masks: dict[str, str]) -> str | None:
@@ -25,10 +34,10 @@ def mask_template(text: str, exc: yaml.MarkedYAMLError, masks: dict[str, str]) -
         return None
     line = lines[mark.line]
     start = line.rfind("${", 0, mark.column + 1)
-    end = line.find("}", start) + 1
-    if start < 0 or end <= start:
+    if start < 0:
         return None
-    template = line[start:end]
+    template = _template_at(line, start)
+    end = start + len(template)
     mask = f"{MASK}{len(masks)}".ljust(len(template), MASK)
     if len(mask) != len(template):
         return None
@@ -56,9 +65,15 @@ def syntax_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
     col = line.rfind("${", 0, (mark.column + 1) if mark else 0)
     if col >= 0 and ("flow" in context or "flow" in problem):
         where = Location(file, where.line, col + 1)
-        template = line[col : line.find("}", col) + 1] or "${NAME}"
-        problem = f"unquoted template {template} inside a {{…}} or […] flow collection"
-        hint = f'quote it: "{_whole_value(line, col, template)}" (YAML reads {{ }} as structure)'
+        template = _template_at(line, col)
+        if template.endswith("}"):
+            problem = f"unquoted template {template} inside a {{…}} or […] flow collection"
+            hint = (
+                f'quote it: "{_whole_value(line, col, template)}" (YAML reads {{ }} as structure)'
+            )
+        else:
+            problem = f"unterminated template {template} (no closing }}) inside a flow collection"
+            hint = f'close and quote it: "{template}}}"'
     elif "\t" in line[: (mark.column + 1) if mark else 0]:
         hint = "indent with spaces; YAML forbids tabs"
     elif context.startswith("while parsing") and exc.context_mark is not None:

@@ -109,6 +109,8 @@ def _fields_of(body: bytes, content_type: str | None) -> tuple[dict[str, object]
     try:
         parsed = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if "UTF-8" in str(exc):  # orjson's text for binary bytes talks about surrogates
+            return {}, ["body is not valid JSON: it is not UTF-8 text (compressed or binary?)"]
         return {}, [f"body is not valid JSON: {exc}"]
     if not isinstance(parsed, dict):
         return {}, [f"body must be a JSON object, got {type(parsed).__name__}"]
