@@ -35,7 +35,8 @@ class Collected:
     def add_source(self, name: str, items: int) -> None:
         old = self.sources.get(name)
         total = items + (old.items if old else 0)
-        self.sources[name] = SourceStatus(name, name, "ok", None, total)
+        status, error = (old.status, old.error) if old else ("ok", None)
+        self.sources[name] = SourceStatus(name, name, status, error, total)
 
     def evidence(self) -> Evidence:
         return Evidence(self.run, tuple(self.records), tuple(self.problems), self.complete)
@@ -72,6 +73,19 @@ def _single_pixel(loaded: LoadedMap) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
+def map_logs(loaded: LoadedMap) -> list[str]:
+    """The map's `capi.logs` (capture `logs`) as `[PIXEL=]FILE` specs, relative to the map.
+
+    `check` reads them when no `--capi-log` is given, as `gather` does: a map that says where
+    its server half is must not be judged as if it had none.
+    """
+    capi = loaded.environment.capi
+    if capi is None or capi.capture != "logs" or not capi.logs:
+        return []
+    base = loaded.path.parent
+    return [f"{s.pixel}={base / s.path}" if s.pixel else str(base / s.path) for s in capi.logs]
+
+
 def _capi_log(spec: str, loaded: LoadedMap, into: Collected) -> None:
     pixel, path = split_log_spec(spec)
     source = CapiLogSource(path, pixel_id=pixel or _single_pixel(loaded), start_seq=into.next_seq)
@@ -97,11 +111,22 @@ def collect(
     journeys: Sequence[str] = (),
 ) -> tuple[Evidence, tuple[SourceStatus, ...]]:
     """Read every offline input; missing or non-JSON files are InputErrors (exit 2)."""
+    into = Collected()
+    if evidence is None and not capi_logs:
+        capi_logs = [s for s in map_logs(loaded) if split_log_spec(s)[1].exists()]
+        missing = [str(split_log_spec(s)[1]) for s in map_logs(loaded) if s not in capi_logs]
+        if missing and (hars or capi_logs):  # the server half is unjudged: a source error
+            into.sources["capi_log"] = SourceStatus(
+                "capi_log",
+                "capi_log",
+                "error",
+                f"{', '.join(missing)}: file not found (named by the map's capi.logs)",
+                0,
+            )
     if evidence is None and not hars and not capi_logs:
         raise UsageError(
             "nothing to check", hint="give --evidence FILE, --har FILE or --capi-log FILE"
         )
-    into = Collected()
     for path in (evidence,) if evidence else ():
         _require(path)
         _journal(path, into)

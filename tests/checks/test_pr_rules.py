@@ -231,3 +231,24 @@ def test_pr007_owns_hashed_fbp_and_se005_stays_silent() -> None:
     found = drafts_of(hashed_browser_identifier.CHECK, ctx)
     assert [(f.refs[0], f.subject) for f in found] == [("s1", "fbp"), ("s2", "client_user_agent")]
     assert drafts_of(malformed_fbp_fbc.CHECK, ctx) == []
+
+
+def test_pr002_catches_how_forms_hold_a_normalised_persona() -> None:
+    """The map's persona is written normalised; the site hashed what the visitor typed."""
+    identity = IdentityRecord(
+        journey="purchase", persona={"email": "jane@example.com", "phone": "+16505550101"}
+    )
+    events = (
+        server_event("s1", user_data={"ph": sha256_hex("+1 (650) 555-0101")}),
+        server_event("s2", user_data={"em": sha256_hex("Jane@Example.com")}),
+        server_event("s3", user_data={"ph": sha256_hex("650-555-0101")}),
+        server_event("s4", user_data={"em": sha256_hex(" jane@example.com")}),
+        server_event("s5", user_data={"em": EM, "ph": sha256_hex("16505550101")}),  # right
+    )
+    found = drafts_of(unnormalized_hash.CHECK, rule_ctx(*events, evidence=_evidence(identity)))
+    assert [(f.refs[0], f.subject) for f in found] == [
+        ("s1", "ph"),
+        ("s2", "em"),
+        ("s3", "ph"),
+        ("s4", "em"),
+    ]

@@ -327,3 +327,16 @@ def test_recorded_sdk_and_hand_rolled_bodies_raise_no_payload_findings() -> None
         ctx = CheckContext(now=NOW, events=events, available=frozenset({Need.SERVER}))
         out = run_checks(ctx, clock_free)
         assert out.findings == (), (name, [f.message for f in out.findings])
+
+
+def test_se002_an_event_time_that_is_no_number_of_seconds() -> None:
+    """An ISO date or an object as event_time parses to None; it is SE002, never silence."""
+    iso = {"event_name": "Contact", "event_time": "2026-11-29T22:49:31Z", "action_source": "email"}
+    absent = {"event_name": "Contact", "action_source": "email"}
+    events = (
+        server_event("s1", event_time=None, problems=validate_event(iso)),
+        server_event("s2", event_time=None, problems=validate_event(absent)),  # SE001's
+    )
+    found = drafts_of(invalid_event_time.CHECK, rule_ctx(*events))
+    assert [(f.refs[0], f.severity.value) for f in found] == [("s1", "error")]
+    assert "'2026-11-29T22:49:31Z'" in found[0].message

@@ -115,7 +115,18 @@ def test_same_evidence_same_bytes_under_two_hash_seeds(workdir: Path) -> None:
 def test_nothing_to_check_and_missing_files_exit_2(workdir: Path) -> None:
     done = pixelproof("check", "map.yaml", cwd=workdir)
     assert done.returncode == 2
-    assert "nothing to check" in done.stderr
+    assert "nothing to check" in done.stderr  # the map's capi.jsonl is not there either
+    unread = pixelproof(
+        "check", "map.yaml", "--har", str(HAR), "--report", "json", "-q", cwd=workdir
+    )
+    assert unread.returncode == 1, unread.stderr  # a HAR finding; the server half is unread:
+    data = json.loads(unread.stdout)
+    assert data["complete"] is False
+    status = {s["name"]: (s["status"], s["error"]) for s in data["sources"]}
+    assert status["capi_log"] == (
+        "error",
+        "capi.jsonl: file not found (named by the map's capi.logs)",
+    )
     missing = pixelproof("check", "map.yaml", "--har", "nope.har", cwd=workdir)
     assert missing.returncode == 2
     assert "nope.har: file not found" in missing.stderr

@@ -1,8 +1,9 @@
 """A CAPI `event_time` that is in milliseconds, too old, in the future, or hours off.
 
-Error: milliseconds instead of seconds; older than 7 days at arrival (Meta rejects the whole
-batch). Warning: more than 5 minutes after the arrival time, or a whole-hour offset (±2 min)
-from the browser twin — a time-zone bug. Arrival is the capture time (sink arrival, log envelope
+Error: milliseconds instead of seconds; not a number of seconds at all (an ISO date, an
+object: Meta rejects the batch); older than 7 days at arrival (Meta rejects the whole batch).
+Warning: more than 5 minutes after the arrival time, or a whole-hour offset (±2 min) from the
+browser twin — a time-zone bug. Arrival is the capture time (sink arrival, log envelope
 time); without one, the arrival clauses run only when `--now` is given.
 
 **Why:** one event older than 7 days makes Meta reject every event of its batch. Milliseconds
@@ -12,7 +13,8 @@ and breaks the 48-hour deduplication window at its edges.
 **Fix:** stamp `event_time` as `int(time.time())` — Unix seconds, UTC — when the action happens,
 and send promptly.
 
-**Example:** `"event_time": 1795992600000`: SE002 (error, milliseconds). A server Purchase 3600 s
+**Example:** `"event_time": 1795992600000`: SE002 (error, milliseconds);
+`"event_time": "2026-11-29T22:49:31Z"`: SE002 (error, not Unix seconds). A server Purchase 3600 s
 after its browser twin's `ts`: SE002 (warning, whole-hour offset).
 """
 
@@ -26,6 +28,7 @@ from pixelproof.result import Severity
 from pixelproof.rulekit.drafts import Drafter, label
 
 MS_THRESHOLD = 100_000_000_000
+NOT_SECONDS = "event_time must be an integer"  # meta/capi_rules.py: a value Meta rejects
 MAX_AGE_S = 7 * 24 * 3600
 FUTURE_S = 300
 HOUR_SLACK_S = 120
@@ -47,7 +50,8 @@ def time_problem(ctx: CheckContext, event: ObservedEvent) -> tuple[Severity, str
     """SE002's judgement of one server event's own clock (SE004 asks it too)."""
     et = event.event_time
     if et is None:
-        return None
+        bad = next((p for p in event.problems if p.startswith(NOT_SECONDS)), None)
+        return (Severity.ERROR, bad) if bad else None  # absent: SE001's
     if et > MS_THRESHOLD:
         return Severity.ERROR, f"event_time {et} is in milliseconds; send Unix seconds"
     at = arrival(ctx, event)

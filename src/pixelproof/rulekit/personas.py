@@ -52,13 +52,62 @@ def _national(e164: str) -> str:
     return str(phonenumbers.parse("+" + e164).national_number)
 
 
-def _raw_variants(key: str, raw: str) -> set[str]:
+def _email_layouts(text: str) -> set[str]:
+    """How a form may hold a (normalised) persona email: capitalised parts, stray spaces."""
+    local, at, domain = text.partition("@")
+    if not at:
+        return set()
+    locals_ = {local, local.lower(), local.capitalize(), local.upper()}
+    labels = domain.split(".")
+    domains = {
+        domain,
+        domain.lower(),
+        domain.upper(),
+        domain.capitalize(),
+        ".".join(p.capitalize() for p in labels),
+        ".".join([labels[0].capitalize(), *labels[1:]]),
+    }
+    found = {f"{lo}@{do}" for lo in locals_ for do in domains}
+    return found | {f" {v}" for v in found} | {f"{v} " for v in found}
+
+
+def _phone_layouts(raw: str, country: str | None) -> set[str]:
+    """How a form may hold a persona phone: +1 (650) 555-0101, 650-555-0101, tel:+1-650-…"""
+    import phonenumbers
+
+    region = country.strip().upper()[:2] if country else None
+    try:
+        parsed = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException:
+        return set()
+    fmt = phonenumbers.PhoneNumberFormat
+    intl = phonenumbers.format_number(parsed, fmt.INTERNATIONAL)
+    national = phonenumbers.format_number(parsed, fmt.NATIONAL)
+    code = f"+{parsed.country_code}"
+    found = {
+        intl,
+        national,
+        phonenumbers.format_number(parsed, fmt.RFC3966),
+        f"{code} {national}",
+        f"{code[1:]} {national}",
+        f"{code}{national}",
+    }
+    found |= {t.replace("(", "").replace(") ", "-").replace(")", "") for t in found}
+    for text in list(found):
+        found |= {text.replace("-", " "), text.replace("-", "."), text.replace(" ", "-")}
+    return found
+
+
+def _raw_variants(key: str, raw: str, country: str | None = None) -> set[str]:
     text = raw.strip()
     found = {raw, text, text.lower(), text.upper(), text.title(), " ".join(text.split())}
+    if key == "em":
+        found |= _email_layouts(text)
     if key == "ph":
         digits = "".join(c for c in text if c.isdigit())
         found |= {digits, "+" + digits, text.replace(" ", ""), "0" + digits.lstrip("0")}
         found |= phone_digits(raw, None)
+        found |= _phone_layouts(raw, country)
     if key in ("ct", "fn", "ln", "st", "zp"):
         found |= {text.lower().replace(" ", ""), text.lower().replace("-", "")}
     return {v for v in found if v}
@@ -77,7 +126,7 @@ def persona_key(key: str, raw: str, country: str | None = None) -> PersonaKey:
             server = {national}  # no country known: the digits are the best guess
     server_ok = frozenset(hashing.sha256_hex(v) for v in server if v)
     pixel_ok = frozenset(hashing.sha256_hex(v) for v in pixel if v)
-    variants = frozenset(hashing.sha256_hex(v) for v in _raw_variants(key, raw))
+    variants = frozenset(hashing.sha256_hex(v) for v in _raw_variants(key, raw, country))
     return PersonaKey(key, raw, server_ok, pixel_ok, variants - server_ok - pixel_ok)
 
 
