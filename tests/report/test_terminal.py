@@ -157,3 +157,26 @@ def test_render_options_follow_color_choice_and_terminal_width(
     assert render_options("always", 1, stream=piped) == RenderOptions(True, 132, 1)
     monkeypatch.setenv("COLUMNS", "20")
     assert render_options("never", stream=piped).width == 60
+
+
+def test_graph_diagnostics_are_shown_labelled_meta_side() -> None:
+    from dataclasses import replace
+
+    from pixelproof.diagnostics import NOTE
+
+    reads = [
+        {"path": "/v26.0/111/stats", "params": {"event_source": "SERVER_ONLY"}, "status": 200,
+         "error": None, "counts": {"Purchase": 12, "purchase": 3}},
+        {"path": "/v26.0/111/da_checks", "params": {"fields": "key"}, "status": 403,
+         "error": "not allowed: (#200) Missing Permission", "body": None},
+    ]  # fmt: skip
+    result = replace(report_result(), diagnostics={"graph": {"note": NOTE, "reads": reads}})
+    text = terminal.render(result, RenderOptions(width=140))
+    assert f"Meta-side (Graph API): {NOTE}" in text
+    assert "/v26.0/111/stats (event_source=SERVER_ONLY): Purchase 12 · purchase 3" in text
+    assert "/v26.0/111/da_checks: error: not allowed: (#200) Missing Permission" in text
+    md = markdown.render(result, RenderOptions())
+    assert "## Meta-side (Graph API)" in md
+    assert "- /v26.0/111/stats (event_source=SERVER_ONLY): Purchase 12 · purchase 3" in md
+    plain = terminal.render(report_result(), RenderOptions(width=140))
+    assert "Meta-side" not in plain

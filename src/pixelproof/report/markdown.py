@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from pixelproof.report import RenderOptions
+from pixelproof.report.meta_side import meta_side_lines
 from pixelproof.report.terminal import UNOBSERVED, verdict
 from pixelproof.result import AuditResult, Finding
 
@@ -39,6 +40,10 @@ def render(result: AuditResult, options: RenderOptions) -> str:
                 f"{_cell(p.server_event_id if p.server else None)} | {_cell(p.status)} |"
             )
     lines += _findings(result.findings, options.verbose)
+    meta = meta_side_lines(result)
+    if meta:
+        lines += ["", "## Meta-side (Graph API)", "", f"_{_cell(meta[0])}_", ""]
+        lines += [f"- {_cell(line)}" for line in meta[1:]]
     return "\n".join(lines) + "\n"
 
 

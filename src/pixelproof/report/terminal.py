@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pixelproof.report import RenderOptions
+from pixelproof.report.meta_side import meta_side_lines
 from pixelproof.result import AuditResult, CheckStatus, Finding, Pair, Severity
 from pixelproof.result_json import build, to_data
 
@@ -44,6 +45,7 @@ def render(result: AuditResult, options: RenderOptions) -> str:
     _header(console, result)
     _pairs(console, result.pairs)
     _findings(console, result.findings, options.verbose)
+    _meta_side(console, result)
     _checks(console, result)
     console.print(Text(verdict(result), style=_verdict_style(result)))
     return buffer.getvalue()
@@ -146,6 +148,15 @@ def _finding(console: Console, f: Finding) -> None:
     if f.location:
         loc = f.location
         console.print(Text(f"        map: {loc.path}:{loc.line}:{loc.column}", style="dim"))
+
+
+def _meta_side(console: Console, result: AuditResult) -> None:
+    lines = meta_side_lines(result)
+    if lines:
+        console.print()
+        console.print(Text(lines[0], style="bold"))
+        for line in lines[1:]:
+            console.print(Text(f"  {line}"))
 
 
 def _checks(console: Console, result: AuditResult) -> None:
