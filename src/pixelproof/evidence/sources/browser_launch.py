@@ -32,7 +32,7 @@ FLAGS = (
 )
 EXTRA_ARGS_ENV = "PIXELPROOF_BROWSER_ARGS"
 INSTALL_HINT = (
-    "install one (`sudo apt-get install chromium`), or pass --browser PATH "
+    "install one (`apt-get install chromium`, or `make chromium`), or pass --browser PATH "
     "(or set PIXELPROOF_BROWSER)"
 )
 
