@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from pixelproof.demo import standin_script
 from pixelproof.evidence.model import BrowserHit
 from pixelproof.evidence.sources.har import HarSource
 from pixelproof.meta.event import ObservedEvent
@@ -32,7 +33,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.timeout(60)]
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "fixtures/pages/scenario"
-STANDIN = ROOT / "fixtures/pages/standin-fbevents.js"
 FIXTURE = ROOT / "fixtures/scenario/shop.har"
 PIXEL = re.compile(r"^https://www\.facebook\.com/tr([/?]|$)")
 FBEVENTS = "https://connect.facebook.net/en_US/fbevents.js"
@@ -122,7 +122,7 @@ def record(chromium: str, base: str, har: Path) -> None:
         route.fulfill(status=200, content_type="image/gif" if gif else "text/html", body=GIF)
 
     def serve_standin(route: Route) -> None:
-        route.fulfill(status=200, content_type="application/javascript", body=STANDIN.read_text())
+        route.fulfill(status=200, content_type="application/javascript", body=standin_script())
 
     def is_hit(ev: str, eid: str | None) -> Callable[[Request], bool]:
         def match(r: Request) -> bool:

@@ -5,7 +5,7 @@
 - `POST /order`: ~0.3 s later the "backend" posts the same Purchase to the CAPI sink, with the
   browser's `_fbp`, its user agent and the same event ID (so pairing deduplicates).
 - An HTTPS server answers `https://connect.facebook.net/en_US/fbevents.js` with OUR stand-in
-  (fixtures/pages/standin-fbevents.js); the browser reaches it through a host-resolver MAP
+  (src/pixelproof/demo/site/fbevents.js); the browser reaches it through a host-resolver MAP
   rule, every other host is unresolvable: nothing leaves the machine.
 """
 
@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from pixelproof.demo import standin_script
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ROOT / "fixtures" / "pages"
@@ -106,7 +108,7 @@ def _handler(shop: Shop) -> type[BaseHTTPRequestHandler]:
             if self.path.startswith("/shop.html"):
                 self._send(200, shop.shop_html(), "text/html; charset=utf-8")
             elif self.path == "/en_US/fbevents.js":
-                script = (PAGES / "standin-fbevents.js").read_bytes()
+                script = standin_script()
                 self._send(200, script, "application/javascript")
             else:
                 self._send(404, b"not found", "text/plain")

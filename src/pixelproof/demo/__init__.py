@@ -17,6 +17,12 @@ from importlib import resources
 from pathlib import Path
 
 MAP_NAME = "demo-shop.yaml"
+STANDIN = "site/fbevents.js"
+
+
+def standin_script() -> bytes:
+    """Our own stand-in for Meta's fbevents.js (the one copy: demo, fixtures and tests use it)."""
+    return resources.files(__name__).joinpath(STANDIN).read_bytes()
 
 
 @contextmanager

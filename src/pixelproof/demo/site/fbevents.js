@@ -1,7 +1,6 @@
-/* Served by the demo shop as /fbevents.js. A byte-for-byte copy of fixtures/pages/standin-fbevents.js
- * (below this comment; a test keeps them equal): pixelproof's OWN stand-in, MIT like the project.
- * Meta's fbevents.js is third-party code, is never committed, and cannot be downloaded offline. */
-/* pixelproof's stand-in for Meta's fbevents.js — OUR OWN CODE, not Meta's.
+/* pixelproof's stand-in for Meta's fbevents.js — OUR OWN CODE, not Meta's (MIT, like the project).
+ * The one copy: the demo shop serves it as /fbevents.js; fixtures and tests read it through
+ * pixelproof.demo.standin_script(). Meta's fbevents.js is never committed.
  * It emits the wire format observed from fbevents.js 2.9.252 (see fixtures/README.md):
  * one GET image per event under 2048 chars, a hidden-iframe form POST above (rqm=formPOST),
  * sendBeacon multipart when told to (rqm=SB), `ec` per pixel, eid from the 4th argument,
