@@ -25,7 +25,7 @@ lint: dev
 test-only:
 	$(PY) -m pytest -q
 
-test: dev lint test-only  ## what CI runs
+test: chromium dev lint test-only  ## what CI runs (installs Chromium when missing)
 
 bench: dev  ## side-by-side benchmarks → bench/results.json
 	$(PY) bench/run.py
@@ -40,7 +40,7 @@ golden: dev  ## regenerate golden files
 lock: $(UV)  ## refresh uv.lock after editing pyproject.toml
 	$(UV) lock
 
-demo: dev  ## the bundled demo shop audit, offline (its planted bugs make pixelproof exit 1)
+demo: chromium dev  ## the bundled demo shop audit, offline (its planted bugs make pixelproof exit 1)
 	.venv/bin/pixelproof demo || test $$? -eq 1
 
 clean:

@@ -182,7 +182,7 @@ def test_the_readme_shows_the_demo_one_liner_after_the_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```sh\n(.*?)\n```", quick, re.S)
-    assert blocks[0] == "make chromium test"
-    assert blocks[1] == "make chromium demo"
+    assert blocks[0] == "make test"
+    assert blocks[1] == "make demo"
     makefile = (ROOT / "Makefile").read_text()
     assert ".venv/bin/pixelproof demo || test $$? -eq 1" in makefile  # planted bugs: exit 1
