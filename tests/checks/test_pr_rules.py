@@ -252,3 +252,27 @@ def test_pr002_catches_how_forms_hold_a_normalised_persona() -> None:
         ("s3", "ph"),
         ("s4", "em"),
     ]
+
+
+def test_raw_server_events_keep_their_refs_when_a_retry_folded_one_away() -> None:
+    import json
+
+    from pixelproof.evidence.model import Evidence, RunInfo, ServerBatch
+    from pixelproof.rulekit.timeline import raw_server_events
+
+    def batch(seq: int, *names: str) -> ServerBatch:
+        data = [{"event_name": n, "event_time": 1, "action_source": "website"} for n in names]
+        return ServerBatch(
+            seq=seq, content_type="application/json", body=json.dumps({"data": data}),
+            path="/v25.0/111111111111111/events",
+        )  # fmt: skip
+
+    # batch 1 (A, B) failed; batch 2 re-sent only A: s1 was folded into s3, s2 stays B.
+    evidence = Evidence(RunInfo(), (batch(1, "A", "B"), batch(2, "A")))
+    events = (server_event("s2", "B"), server_event("s3", "A"))
+    raws = raw_server_events(rule_ctx(*events, evidence=evidence))
+    assert {ref: raw["event_name"] for ref, raw in raws.items()} == {
+        "s1": "A",
+        "s2": "B",
+        "s3": "A",
+    }

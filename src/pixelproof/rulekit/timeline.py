@@ -57,16 +57,19 @@ def browser_user_agent(ctx: CheckContext, journey: str | None) -> str | None:
 
 def raw_server_events(ctx: CheckContext) -> dict[str, Mapping[str, object]]:
     """Server event ref → its raw CAPI object, re-decoded from the batches (fields the compact
-    record does not keep, e.g. `data_processing_options`)."""
+    record does not keep, e.g. `data_processing_options`).
+
+    Refs are re-derived exactly as `meta.server.parse_server_batches` numbers them (`s1, s2, …`
+    across batches in journal order), so events folded away as retries never shift the others.
+    """
     from pixelproof.meta.server import decode_batch  # orjson stays off the import path
 
-    by_seq: dict[int, list[str]] = {}
-    for event in ctx.events:
-        if event.channel == "capi":
-            by_seq.setdefault(event.seq, []).append(event.ref)
+    if not any(event.channel == "capi" for event in ctx.events):
+        return {}
     out: dict[str, Mapping[str, object]] = {}
+    number = 1
     for batch in records(ctx, ServerBatch):
-        refs = by_seq.get(batch.seq)
-        if refs:
-            out.update(zip(refs, decode_batch(batch).events, strict=False))
+        for raw in decode_batch(batch).events:
+            out[f"s{number}"] = raw
+            number += 1
     return out
