@@ -109,21 +109,34 @@ def _batch_status(batch: ServerBatch, response: BatchResponse | None, parsed: bo
     return "accepted"
 
 
+def _batch_codes(
+    batch: ServerBatch, parsed: Sequence[ObservedEvent]
+) -> tuple[bool, str | None, str | None]:
+    """(decoded, partner_agent, test_event_code): from the batch's parsed events, which carry
+    them; only an event-less batch (empty, invalid, no `data`) is decoded again."""
+    if parsed:
+        head = parsed[0]
+        return batch.shape != "invalid", head.partner_agent, head.test_event_code
+    req = decode_batch(batch)
+    decoded = req.data_present and batch.shape != "invalid"
+    return decoded, req.partner_agent, req.test_event_code
+
+
 def batch_records(
     batches: Sequence[ServerBatch], events: Iterable[ObservedEvent]
 ) -> tuple[BatchRecord, ...]:
     """One record per server batch, with the refs of the events parsed from it."""
-    refs: dict[str, list[str]] = {}
+    by_batch: dict[str, list[ObservedEvent]] = {}
     for e in events:
         if e.batch_ref is not None:
-            refs.setdefault(e.batch_ref, []).append(e.ref)
+            by_batch.setdefault(e.batch_ref, []).append(e)
     out = []
     for batch in batches:
-        req = decode_batch(batch)
-        response = _response(batch)
-        parsed = req.data_present and batch.shape != "invalid"
-        version, _ = parse_path(batch.path or "")
         ref = f"batch{batch.seq}"
+        parsed = by_batch.get(ref, [])
+        decoded, agent, test_code = _batch_codes(batch, parsed)
+        response = _response(batch)
+        version, _ = parse_path(batch.path or "")
         out.append(
             BatchRecord(
                 ref=ref,
@@ -131,12 +144,12 @@ def batch_records(
                 time=iso(batch.time),
                 path=batch.path,
                 api_version=version,
-                partner_agent=req.partner_agent,
+                partner_agent=agent,
                 user_agent=batch.user_agent,
-                test_event_code=req.test_event_code,
-                status=_batch_status(batch, response, parsed),
+                test_event_code=test_code,
+                status=_batch_status(batch, response, decoded),
                 response=response,
-                events=tuple(refs.get(ref, ())),
+                events=tuple(e.ref for e in parsed),
             )
         )
     return tuple(out)
